@@ -1,0 +1,139 @@
+"""The one small document model every reader produces and the EPUB writer consumes.
+
+Two levels, one direction:
+
+* :class:`Page` / :class:`Line` — what a reader knows about the printed pages: the text of
+  each printed line, on which page it stands, and hints (indent, vertical gap, a note
+  marker or note label the reader already recognised). Cleaning steps set each line's
+  :class:`Role` and find what the reader could not.
+* :class:`Book` — the cleaned result: metadata, front matter, blocks of running text with
+  inline note references, and the notes. The writer only ever sees a ``Book``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Role(str, Enum):
+    """What a printed line is, decided by the cleaning steps."""
+
+    UNKNOWN = "unknown"
+    BODY = "body"
+    NOTE = "note"  # part of a footnote at the page bottom
+    HEADER = "header"  # running header or footer text
+    PAGE_NUMBER = "page-number"
+    SEPARATOR = "separator"  # footnote separator rule (often only spaces)
+    LINK = "link"  # stray URL in a note area, re-attached to a note
+    BLANK = "blank"
+
+
+@dataclass
+class Marker:
+    """A note marker in a body line: ``label`` printed right before ``offset`` in ``text``."""
+
+    offset: int
+    label: str
+    note_id: str | None = None  # set when linked to a note
+
+
+@dataclass
+class Line:
+    """One printed line of the source.
+
+    >>> Line("Sovjet-", page=0).text
+    'Sovjet-'
+    """
+
+    text: str
+    page: int
+    number: int = 0  # 1-based line number in the input file, for reports
+    indent: int = 0  # leading spaces in the source
+    gap_before: bool = False  # the extractor showed a vertical gap (blank line) before it
+    role: Role = Role.UNKNOWN
+    markers: list[Marker] = field(default_factory=list)
+    note_label: str | None = None  # this line starts a footnote with this printed label
+    page_start: bool = False  # the first body line of a page
+
+
+@dataclass
+class Page:
+    index: int
+    lines: list[Line] = field(default_factory=list)
+
+
+@dataclass
+class SourceDocument:
+    """What a reader returns: the pages of printed lines, plus the reader's name."""
+
+    pages: list[Page]
+    shape: str  # reader name, e.g. "seedstyle", "pdftotext"
+    name: str = ""
+
+    def lines(self) -> list[Line]:
+        return [line for page in self.pages for line in page.lines]
+
+
+# --- the cleaned book -------------------------------------------------------------
+
+
+@dataclass
+class NoteRef:
+    """An inline reference to a note, printed as its ``label``."""
+
+    note_id: str
+    label: str
+
+
+Inline = str | NoteRef
+
+
+class BlockKind(str, Enum):
+    PARAGRAPH = "paragraph"
+    HEADING = "heading"
+    BLOCKQUOTE = "blockquote"
+    COLOPHON = "colophon"
+
+
+@dataclass
+class Block:
+    kind: BlockKind
+    content: list[Inline]
+    level: int = 2  # for headings: 2 = h2, 3 = h3
+
+    def plain_text(self) -> str:
+        return "".join(part if isinstance(part, str) else part.label for part in self.content)
+
+
+@dataclass
+class Note:
+    """A footnote: ``id`` is unique and stable (the printed label where it is one)."""
+
+    id: str
+    label: str
+    text: str
+
+
+@dataclass
+class Metadata:
+    title: str = ""
+    authors: list[str] = field(default_factory=list)
+    language: str = ""
+    date: str = ""  # ISO 8601: YYYY, YYYY-MM or YYYY-MM-DD
+    translators: list[str] = field(default_factory=list)
+    publisher: str = ""
+    series: str = ""
+    rights: str = ""
+    description: str = ""
+    identifier: str = ""  # filled by the writer from the content when empty
+
+
+@dataclass
+class Book:
+    metadata: Metadata
+    front: list[str] = field(default_factory=list)  # title-page lines after title/author/date
+    blocks: list[Block] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    cover_image: bytes | None = None  # user's cover (JPEG or PNG); drawn when None
+    cover_media_type: str = "image/jpeg"

@@ -101,6 +101,8 @@ class Block:
     kind: BlockKind
     content: list[Inline]
     level: int = 2  # for headings: 2 = h2, 3 = h3
+    first_line: int = 0  # 1-based input line where the block starts, for reports
+    line_count: int = 0  # printed lines it was made from
 
     def plain_text(self) -> str:
         return "".join(part if isinstance(part, str) else part.label for part in self.content)

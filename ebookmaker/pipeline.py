@@ -1,0 +1,132 @@
+"""The conversion, end to end: text → SourceDocument → cleaning steps → Book.
+
+Each step is a small function in :mod:`ebookmaker.steps`; this module only runs them in
+order and hands every step the same :class:`~ebookmaker.explain.Report`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .explain import Report
+from .model import Block, BlockKind, Book, Metadata, Note, Role, SourceDocument
+from .readers import normalize_text, read_text
+from .steps.language import detect_language
+from .steps.notes import gather_notes, link_notes
+from .steps.paragraphs import unwrap
+from .steps.titleblock import metadata_from_front, split_colophon, split_front
+
+
+@dataclass
+class Options:
+    """What the user said; empty fields are detected from the text."""
+
+    title: str = ""
+    authors: list[str] = field(default_factory=list)
+    language: str = ""
+    date: str = ""
+    translators: list[str] = field(default_factory=list)
+    publisher: str = ""
+    series: str = ""
+    rights: str = ""
+    input_format: str | None = None
+
+
+def convert_text(text: str, options: Options | None = None, name: str = "") -> tuple[Book, Report]:
+    """Convert extracted text to a :class:`Book`; the report explains the decisions."""
+    options = options or Options()
+    report = Report()
+    text = normalize_text(text)
+    doc = read_text(text, name=name, shape=options.input_format)
+    report.add("reader", "shape", doc.shape, evidence=f"{len(doc.pages)} pages")
+
+    language = options.language
+    if not language:
+        body_text = " ".join(line.text for line in doc.lines() if line.role == Role.BODY)
+        language, evidence = detect_language(body_text)
+        report.add("language", "detect", language or "unknown", evidence=evidence,
+                   unsure=not language)
+
+    notes = gather_notes(doc, report)
+    unmatched = link_notes(doc, notes, report)
+    for line, marker in unmatched:
+        report.add("notes", "unlinked", f"marker {marker.label} has no note",
+                   line=line.number, unsure=True)
+
+    decide = _hyphen_decider(doc, language)
+    blocks = unwrap(doc, report, decide_hyphen=decide)
+    front, body = split_front(blocks, report)
+    body = split_colophon(body, report)
+    meta, front_lines = metadata_from_front(front, body, report)
+    meta.language = language
+    _apply_options(meta, options)
+
+    book = Book(
+        metadata=meta,
+        front=_front_rest(front_lines, meta),
+        blocks=body,
+        notes=[_note_text(n, decide, report) for n in notes],
+    )
+    _check_references(book, report)
+    return book, report
+
+
+def _front_rest(front_lines: list[str], meta: Metadata) -> list[str]:
+    """Title-page lines other than the title and the author line (those are shown apart)."""
+    rest = list(front_lines)
+    for known in (meta.title, " ".join(meta.authors)):
+        for line in rest:
+            if known and (line == known or (meta.authors and line.startswith(meta.authors[0]))):
+                rest.remove(line)
+                break
+    return rest
+
+
+def _hyphen_decider(doc: SourceDocument, language: str):
+    from .steps.hyphenation import WordKnowledge
+
+    knowledge = WordKnowledge("\n".join(line.text for line in doc.lines()), language)
+
+    def decide(left: str, right: str) -> tuple[str, str, str, bool]:
+        decision = knowledge.decide(left, right)
+        return decision.action, decision.result, decision.evidence, decision.unsure
+
+    return decide
+
+
+def _note_text(draft, decide, report: Report) -> Note:
+    """Unwrap a note's lines into one text, resolving its line-end hyphens."""
+    from .steps.paragraphs import _join_into, _merge_text
+
+    parts: list = []
+    for line in draft.lines:
+        if parts:
+            _join_into(parts, [line.text], line, report, decide)
+        else:
+            parts = [line.text]
+    text = "".join(p for p in _merge_text(parts) if isinstance(p, str))
+    return Note(id=draft.id, label=draft.label, text=text)
+
+
+def _apply_options(meta: Metadata, options: Options) -> None:
+    for name in ("title", "language", "date", "publisher", "series", "rights"):
+        value = getattr(options, name)
+        if value:
+            setattr(meta, name, value)
+    if options.authors:
+        meta.authors = list(options.authors)
+    if options.translators:
+        meta.translators = list(options.translators)
+
+
+def _check_references(book: Book, report: Report) -> None:
+    from .model import NoteRef
+
+    ids = {note.id for note in book.notes}
+    for block in book.blocks:
+        for part in block.content:
+            if isinstance(part, NoteRef) and part.note_id not in ids:
+                report.warn(f"note reference {part.label} points to no note")
+
+
+__all__ = ["Options", "convert_text", "Block", "BlockKind"]

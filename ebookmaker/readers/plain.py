@@ -1,0 +1,44 @@
+"""Reader for plain extractions: one printed line per text line, form feeds between pages.
+
+This is the shape of pdftotext, pypdf, PDFium and pdfminer output. The reader only records
+what the text shows (page breaks, blank-line gaps, indentation); finding headers, page
+numbers, note areas and markers is left to the cleaning steps.
+
+>>> doc = read_plain("Title\\n\\nFirst line\\nsecond\\fNext page\\n")
+>>> [(line.page, line.text, line.gap_before) for line in doc.lines()]
+[(0, 'Title', False), (0, 'First line', True), (0, 'second', False), (1, 'Next page', False)]
+"""
+
+from __future__ import annotations
+
+from ..model import Line, Page, Role, SourceDocument
+
+
+def read_plain(text: str, name: str = "") -> SourceDocument:
+    pages: list[Page] = []
+    number = 0
+    for page_text in text.split("\f"):
+        page = Page(len(pages))
+        gap = False
+        for raw in page_text.split("\n"):
+            number += 1
+            if not raw.strip():
+                gap = bool(page.lines)
+                continue
+            page.lines.append(
+                Line(
+                    raw.strip(),
+                    page.index,
+                    number,
+                    indent=len(raw) - len(raw.lstrip(" ")),
+                    gap_before=gap,
+                    role=Role.BODY,
+                    page_start=not page.lines,
+                )
+            )
+            gap = False
+        number -= 1  # the text after a form feed is on the same input line
+        pages.append(page)
+    if pages and not pages[-1].lines and len(pages) > 1:
+        pages.pop()
+    return SourceDocument(pages=pages, shape="plain", name=name)

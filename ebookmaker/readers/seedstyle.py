@@ -1,0 +1,159 @@
+"""Reader for the "copy-paste" shape: printed lines separated by empty lines.
+
+The shape (see the seed's DECISIONS.md) has these traits, which this reader turns into
+:class:`~ebookmaker.model.Line` objects with roles, markers and note labels:
+
+* every printed line is followed by an empty line;
+* a note marker is cut out of its printed line: the text before it ends the line, the label
+  stands alone on the next line, and the rest of the printed line follows with a leading
+  space (possibly after an empty line);
+* a footnote area starts with a separator line of spaces, then each note is a label alone on
+  a line followed by its text with a leading space;
+* a new page starts with a line that has a leading space and directly follows the last note
+  line (no empty line between);
+* when a page lost its separator and first note label, the note's first line directly follows
+  the last body line and starts with spaces.
+
+>>> doc = read_seedstyle("Title \\n\\nText ends here.\\n1\\n rest of line \\n\\n" + " " * 30 +
+...                      "\\n1\\n The note. \\n Next page. \\n")
+>>> [(line.role.value, line.text) for line in doc.lines()][:3]
+[('body', 'Title'), ('body', 'Text ends here. rest of line'), ('separator', '')]
+>>> doc.lines()[1].markers[0].label
+'1'
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Line, Marker, Page, Role, SourceDocument
+
+LABEL_RE = re.compile(r"^\s*(\d{1,4}|[*†‡§‖¶#]{1,3})\s*$")
+URL_RE = re.compile(r"^\s*(https?://|www\.)\S+\s*$")
+SEPARATOR_MIN_SPACES = 10
+LOST_LABEL = "?"
+
+
+def looks_like_seedstyle(text: str) -> bool:
+    """True when most printed lines are followed by an empty line.
+
+    >>> looks_like_seedstyle("a \\n\\nb \\n\\nc \\n\\nd\\n")
+    True
+    >>> looks_like_seedstyle("a\\nb\\nc\\nd\\n")
+    False
+    """
+    lines = text.split("\n")
+    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    if len(nonblank) < 4:
+        return False
+    followed_by_blank = sum(
+        1 for i in nonblank if i + 1 < len(lines) and not lines[i + 1].strip()
+    )
+    return followed_by_blank / len(nonblank) > 0.6
+
+
+def read_seedstyle(text: str, name: str = "") -> SourceDocument:
+    """Read text of the copy-paste shape into pages of printed lines."""
+    raw = text.split("\n")
+    pages: list[Page] = [Page(0)]
+    in_notes = False
+    pending_marker: tuple[str, int] | None = None  # label waiting for its continuation
+    current: Line | None = None  # the printed line being assembled
+    i = 0
+
+    def blank_before(index: int) -> bool:
+        return index > 0 and not raw[index - 1].strip()
+
+    while i < len(raw):
+        source = raw[i]
+        number = i + 1
+        stripped = source.strip()
+        page = pages[-1]
+
+        if not stripped:
+            # A separator is a long run of spaces; a bare " " after a marker is an empty rest.
+            if len(source) >= SEPARATOR_MIN_SPACES:
+                page.lines.append(Line("", page.index, number, role=Role.SEPARATOR))
+                in_notes = True
+                current = None
+                pending_marker = None
+            elif source and pending_marker is not None:
+                pending_marker = None  # marker at the very end of the printed line
+            i += 1
+            continue
+
+        label = LABEL_RE.match(source)
+        starts_with_space = source.startswith(" ")
+        directly_after_text = i > 0 and raw[i - 1].strip() != ""
+
+        if label and current is not None and not blank_before(i) and not in_notes:
+            # A note marker cut out of a body line: the rest of the line follows.
+            current.markers.append(Marker(len(current.text), label.group(1)))
+            pending_marker = (label.group(1), number)
+            i += 1
+            continue
+
+        if label and in_notes:
+            # A note label alone on its line: the note's text follows with a leading space.
+            pending_marker = (label.group(1), number)
+            current = None
+            i += 1
+            continue
+
+        if pending_marker is not None and starts_with_space:
+            if in_notes:
+                current = Line(
+                    stripped,
+                    page.index,
+                    number,
+                    role=Role.NOTE,
+                    note_label=pending_marker[0],
+                )
+                page.lines.append(current)
+            elif current is not None:
+                # The rest of the printed line after the marker: glue it back on.
+                rest = source.strip()
+                current.text = f"{current.text.rstrip()} {rest}" if rest else current.text.rstrip()
+            pending_marker = None
+            i += 1
+            continue
+        pending_marker = None
+
+        if in_notes and starts_with_space and directly_after_text:
+            # A page start directly after the last note line.
+            in_notes = False
+            pages.append(Page(len(pages)))
+            page = pages[-1]
+            current = Line(stripped, page.index, number, role=Role.BODY, page_start=True)
+            page.lines.append(current)
+            i += 1
+            continue
+
+        if not in_notes and starts_with_space and directly_after_text and current is not None:
+            # The page lost its separator and first note label: a note starts here.
+            in_notes = True
+            page.lines.append(Line("", page.index, number, role=Role.SEPARATOR))
+            current = Line(stripped, page.index, number, role=Role.NOTE, note_label=LOST_LABEL)
+            page.lines.append(current)
+            i += 1
+            continue
+
+        if in_notes and URL_RE.match(source):
+            page.lines.append(Line(stripped, page.index, number, role=Role.LINK))
+            current = None
+            i += 1
+            continue
+
+        role = Role.NOTE if in_notes else Role.BODY
+        current = Line(
+            stripped,
+            page.index,
+            number,
+            indent=len(source) - len(source.lstrip(" ")),
+            role=role,
+            page_start=(not in_notes and not any(line.role == Role.BODY for line in page.lines)),
+        )
+        page.lines.append(current)
+        i += 1
+
+    return SourceDocument(pages=pages, shape="seedstyle", name=name)

@@ -1,0 +1,236 @@
+"""Unwrap printed lines into paragraphs, across page breaks and footnote blocks.
+
+A printed line ends its paragraph when it ends a sentence *and* the next line's first word
+would have fitted on it: justified text fills every line of a paragraph but the last, so a
+line with room left over that ends a sentence was ended on purpose. Widths are measured with
+the advance widths of a serif font (relative widths are what matter), against the measure
+of the text: the widest body lines.
+
+Line-end hyphens are resolved while joining (see :mod:`ebookmaker.steps.hyphenation`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..explain import Report
+from ..model import Block, BlockKind, Inline, Line, NoteRef, Role, SourceDocument
+
+STEP = "paragraphs"
+# Sentence end: . ! ? : … optionally followed by closing quotes/brackets.
+SENTENCE_END_RE = re.compile(r"[.!?:…][\"'”’»)\]]*$|[\"”»]$")
+FIRST_WORD_RE = re.compile(r"^\S+")
+# "S." or "G. D. H." at a line end is an initial, not a sentence end.
+INITIAL_RE = re.compile(r"(?:^|[\s(])\w\.$")
+SHORT_LINE_SLACK = 0.25
+
+
+@lru_cache(maxsize=1)
+def _font():
+    from importlib.resources import files
+
+    from PIL import ImageFont
+
+    return ImageFont.truetype(str(files("ebookmaker") / "fonts" / "DejaVuSerif.ttf"), 100)
+
+
+@lru_cache(maxsize=65536)
+def text_width(text: str) -> float:
+    """Advance width of ``text`` in a serif font at size 100 (relative units).
+
+    >>> text_width("mmm") > text_width("iii")
+    True
+    """
+    return float(_font().getlength(text))
+
+
+@dataclass
+class Piece:
+    """Text of one printed line with its markers cut out as ``NoteRef``s or raw labels."""
+
+    line: Line
+    parts: list[Inline]
+
+
+def line_parts(line: Line, unlinked_as_text: bool = True) -> list[Inline]:
+    """Split a line's text at its markers: linked markers become ``NoteRef``s.
+
+    >>> from ebookmaker.model import Marker
+    >>> line_parts(Line("word. Next", 0, markers=[Marker(5, "1", "1")]))
+    ['word.', NoteRef(note_id='1', label='1'), ' Next']
+    """
+    parts: list[Inline] = []
+    last = 0
+    for marker in sorted(line.markers, key=lambda m: m.offset):
+        if marker.offset > last:
+            parts.append(line.text[last : marker.offset])
+        if marker.note_id:
+            parts.append(NoteRef(marker.note_id, marker.label))
+        elif unlinked_as_text:
+            parts.append(marker.label)
+        last = marker.offset
+    if last < len(line.text):
+        parts.append(line.text[last:])
+    return parts
+
+
+def measure_of(lines: list[Line]) -> float:
+    """The text measure: the width that the fullest lines reach (90th percentile width)."""
+    widths = sorted(text_width(line.text) for line in lines if line.text)
+    if not widths:
+        return 0.0
+    return widths[int(0.9 * (len(widths) - 1))]
+
+
+def ends_paragraph(line: Line, next_line: Line, measure: float) -> tuple[bool, str, bool]:
+    """Decide whether ``line`` ends its paragraph; returns (break, evidence, unsure).
+
+    >>> a, b = Line("Short end.", 0), Line("Next one", 0)
+    >>> ends_paragraph(a, b, measure=5000)[0]
+    True
+    """
+    if next_line.gap_before:
+        return True, "a vertical gap precedes the next line", False
+    if next_line.indent > line.indent and next_line.indent >= 2 and not next_line.page_start:
+        return True, "the next line is indented", False
+    text = line.text.rstrip()
+    first = FIRST_WORD_RE.match(next_line.text.strip())
+    first_word = first.group(0) if first else ""
+    room = measure - text_width(text + " ")
+    need = text_width(first_word)
+    # A superscript marker takes width the plain text does not show: allow for it.
+    if line.markers:
+        room -= sum(text_width(m.label) * 0.6 for m in line.markers)
+    if not SENTENCE_END_RE.search(text) or INITIAL_RE.search(text):
+        if room >= need + SHORT_LINE_SLACK * measure and not text.endswith((",", ";", "-")):
+            return True, "short line without a sentence end (title or heading)", False
+        return False, "no sentence end", False
+    if room >= need:
+        unsure = room - need < 0.03 * measure
+        return True, f"sentence end, {first_word!r} would fit ({room:.0f} ≥ {need:.0f})", unsure
+    unsure = need - room < 0.03 * measure
+    return False, f"sentence end but {first_word!r} would not fit", unsure
+
+
+HyphenDecider = Callable[[str, str], object]
+
+
+def unwrap(
+    doc: SourceDocument,
+    report: Report,
+    decide_hyphen: Callable[[str, str], tuple[str, str, str, bool]] | None = None,
+) -> list[Block]:
+    """Join BODY lines into paragraph blocks.
+
+    ``decide_hyphen(left, right)`` returns (action, result, evidence, unsure) for a line that
+    ends in ``left-`` followed by a line starting with ``right``; without it, hyphens are
+    joined.
+    """
+    body = [line for line in doc.lines() if line.role == Role.BODY]
+    measure = measure_of(body)
+    blocks: list[Block] = []
+    current: list[Inline] = []
+    start = 0
+
+    def _block(parts: list[Inline], first: int, end: int) -> Block:
+        return Block(
+            BlockKind.PARAGRAPH,
+            _merge_text(parts),
+            first_line=body[first].number,
+            line_count=end - first,
+        )
+
+    for index, line in enumerate(body):
+        parts = line_parts(line)
+        if current:
+            _join_into(current, parts, line, report, decide_hyphen)
+        else:
+            current = parts
+        next_line = body[index + 1] if index + 1 < len(body) else None
+        if next_line is None:
+            break
+        brk, evidence, unsure = ends_paragraph(line, next_line, measure)
+        if next_line.page_start or unsure:
+            report.add(
+                STEP,
+                "break" if brk else "join",
+                f"{line.text[-30:]!r} | {next_line.text[:30]!r}",
+                evidence=evidence + (" (across a page break)" if next_line.page_start else ""),
+                line=line.number,
+                unsure=unsure,
+            )
+        if brk:
+            blocks.append(_block(current, start, index + 1))
+            current = []
+            start = index + 1
+    if current:
+        blocks.append(_block(current, start, len(body)))
+    return blocks
+
+
+def _join_into(current: list[Inline], parts: list[Inline], line: Line, report, decide) -> None:
+    """Append the parts of the next printed line, resolving a line-end hyphen."""
+    last = current[-1] if current else ""
+    first = parts[0] if parts else ""
+    if isinstance(last, str) and isinstance(first, str):
+        left_match = re.search(r"(\S*?)(\w+) ?-$", last)
+        right_match = re.match(r"(\w[\w\-]*)(\S*)", first)
+        if left_match and right_match and not last.endswith("--"):
+            left_word = left_match.group(2)
+            right_word = right_match.group(0)
+            if decide is None:
+                action, result, evidence, unsure = "join", left_word + right_word, "", True
+            else:
+                action, result, evidence, unsure = decide(left_word, right_word)
+            prefix = last[: left_match.start(2)]
+            joiner = " " if action == "suspended" else ""
+            current[-1] = prefix + (left_word + "-" if action == "suspended" else "")
+            rest = first[len(right_word) :]
+            if action == "suspended":
+                current[-1] += joiner + right_word
+            else:
+                current[-1] += result
+            parts = [rest, *parts[1:]]
+            report.add(
+                "hyphenation",
+                action,
+                f"{left_word}-|{right_word} → {result if action != 'suspended' else left_word + '- ' + right_word}",
+                evidence=evidence,
+                line=line.number - 1 if line.number else 0,
+                unsure=unsure,
+            )
+            current.extend(parts)
+            return
+    current.append(" ")
+    current.extend(parts)
+
+
+def _merge_text(parts: list[Inline]) -> list[Inline]:
+    """Merge adjacent strings and normalise spaces; drop empty strings."""
+    merged: list[Inline] = []
+    for part in parts:
+        if isinstance(part, str):
+            if merged and isinstance(merged[-1], str):
+                merged[-1] += part
+            else:
+                merged.append(part)
+        else:
+            merged.append(part)
+    out: list[Inline] = []
+    for part in merged:
+        if isinstance(part, str):
+            part = re.sub(r"\s+", " ", part)
+            if not out:
+                part = part.lstrip()
+            if part:
+                out.append(part)
+        else:
+            out.append(part)
+    if out and isinstance(out[-1], str):
+        out[-1] = out[-1].rstrip()
+        if not out[-1]:
+            out.pop()
+    return out

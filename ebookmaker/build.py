@@ -18,8 +18,18 @@ from .pipeline import Options, convert_text
 
 MAX_INPUT_BYTES = 200 * 1024 * 1024
 SIDECAR_KEYS = {
-    "title", "author", "authors", "language", "date", "translator", "translators",
-    "cover", "publisher", "series", "rights", "input_format",
+    "title",
+    "author",
+    "authors",
+    "language",
+    "date",
+    "translator",
+    "translators",
+    "cover",
+    "publisher",
+    "series",
+    "rights",
+    "input_format",
 }
 COVER_SUFFIXES = (".jpg", ".jpeg", ".png")
 
@@ -114,7 +124,9 @@ def build_book(source: Path, output: Path, flags: dict | None = None) -> BuildRe
     try:
         size = source.stat().st_size
         if size > MAX_INPUT_BYTES:
-            raise BuildError(f"input is {size / 1e6:.0f} MB, over the {MAX_INPUT_BYTES / 1e6:.0f} MB limit")
+            raise BuildError(
+                f"input is {size / 1e6:.0f} MB, over the {MAX_INPUT_BYTES / 1e6:.0f} MB limit"
+            )
         data = source.read_bytes()
     except OSError as err:
         raise BuildError(f"cannot read input: {err.strerror or err}") from err

@@ -52,23 +52,49 @@ def main() -> None:
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path())
-@click.option("-o", "--output", "output", default="dist", show_default=True,
-              help="Output folder, or a .epub path when there is one input.")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    default="dist",
+    show_default=True,
+    help="Output folder, or a .epub path when there is one input.",
+)
 @click.option("--title", help="Book title (overrides the detected one).")
 @click.option("--author", "authors", multiple=True, help="Author; repeat for several.")
 @click.option("--language", help="Language code, e.g. sv, en, de (detected when omitted).")
 @click.option("--date", help="Publication date, ISO 8601 (e.g. 1935-09-06).")
 @click.option("--translator", "translators", multiple=True, help="Translator; repeat for several.")
 @click.option("--cover", type=click.Path(), help="Cover image (JPEG or PNG); drawn when omitted.")
-@click.option("--input-format", type=click.Choice(["seedstyle", "plain"]),
-              help="Force a reader instead of sniffing the input's shape.")
+@click.option(
+    "--input-format",
+    type=click.Choice(["seedstyle", "plain"]),
+    help="Force a reader instead of sniffing the input's shape.",
+)
 @click.option("--explain", is_flag=True, help="Print every uncertain decision and its evidence.")
-@click.option("--report", "report_path", type=click.Path(),
-              help="Write the decisions as JSON to this file (one input only).")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(),
+    help="Write the decisions as JSON to this file (one input only).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option("-v", "--verbose", is_flag=True, help="Print tracebacks for failures.")
-def build(inputs, output, title, authors, language, date, translators, cover, input_format,
-          explain, report_path, quiet, verbose) -> None:
+def build(
+    inputs,
+    output,
+    title,
+    authors,
+    language,
+    date,
+    translators,
+    cover,
+    input_format,
+    explain,
+    report_path,
+    quiet,
+    verbose,
+) -> None:
     """Build one EPUB per INPUT (a text file, or a folder of them)."""
     from .build import BuildError, build_book
 
@@ -82,8 +108,13 @@ def build(inputs, output, title, authors, language, date, translators, cover, in
     if report_path and not single:
         raise click.UsageError("--report takes one input")
     flags = {
-        "title": title, "authors": list(authors), "language": language, "date": date,
-        "translators": list(translators), "cover": cover, "input_format": input_format,
+        "title": title,
+        "authors": list(authors),
+        "language": language,
+        "date": date,
+        "translators": list(translators),
+        "cover": cover,
+        "input_format": input_format,
     }
     failed = 0
     for source in sources:
@@ -109,8 +140,9 @@ def build(inputs, output, title, authors, language, date, translators, cover, in
         if report_path and report is not None:
             import json
 
-            Path(report_path).write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=1),
-                                         encoding="utf-8")
+            Path(report_path).write_text(
+                json.dumps(report.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8"
+            )
         if not quiet:
             click.echo(
                 f"built {target} ({result.words} words, {result.notes_linked}/{result.notes} "

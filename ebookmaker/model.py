@@ -13,10 +13,10 @@ Two levels, one direction:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     """What a printed line is, decided by the cleaning steps."""
 
     UNKNOWN = "unknown"
@@ -89,7 +89,7 @@ class NoteRef:
 Inline = str | NoteRef
 
 
-class BlockKind(str, Enum):
+class BlockKind(StrEnum):
     PARAGRAPH = "paragraph"
     HEADING = "heading"
     BLOCKQUOTE = "blockquote"

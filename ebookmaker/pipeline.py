@@ -44,14 +44,16 @@ def convert_text(text: str, options: Options | None = None, name: str = "") -> t
     if not language:
         body_text = " ".join(line.text for line in doc.lines() if line.role == Role.BODY)
         language, evidence = detect_language(body_text)
-        report.add("language", "detect", language or "unknown", evidence=evidence,
-                   unsure=not language)
+        report.add(
+            "language", "detect", language or "unknown", evidence=evidence, unsure=not language
+        )
 
     notes = gather_notes(doc, report)
     unmatched = link_notes(doc, notes, report)
     for line, marker in unmatched:
-        report.add("notes", "unlinked", f"marker {marker.label} has no note",
-                   line=line.number, unsure=True)
+        report.add(
+            "notes", "unlinked", f"marker {marker.label} has no note", line=line.number, unsure=True
+        )
 
     decide = _hyphen_decider(doc, language)
     blocks = unwrap(doc, report, decide_hyphen=decide)
@@ -87,8 +89,8 @@ def _hyphen_decider(doc: SourceDocument, language: str):
 
     knowledge = WordKnowledge("\n".join(line.text for line in doc.lines()), language)
 
-    def decide(left: str, right: str) -> tuple[str, str, str, bool]:
-        decision = knowledge.decide(left, right)
+    def decide(left: str, right: str, soft: bool = False) -> tuple[str, str, str, bool]:
+        decision = knowledge.decide(left, right, soft=soft)
         return decision.action, decision.result, decision.evidence, decision.unsure
 
     return decide

@@ -43,7 +43,9 @@ def decode(data: bytes) -> str:
         even_nuls = data[0::2].count(0)
         odd_nuls = data[1::2].count(0)
         if max(even_nuls, odd_nuls) > len(data) // 3:
-            return data.decode("utf-16-be" if even_nuls > odd_nuls else "utf-16-le", errors="replace")
+            return data.decode(
+                "utf-16-be" if even_nuls > odd_nuls else "utf-16-le", errors="replace"
+            )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -61,20 +63,25 @@ def _looks_binary(text: str) -> bool:
     return controls > 0.05 * len(sample) or sample.count("\ufffd") > 0.1 * len(sample)
 
 
+_INNER_SOFT_HYPHEN_RE = re.compile("\u00ad+(?=[^\\s\u00ad])")
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 def normalize_text(text: str) -> str:
     """Line ends to LF, mojibake repaired, characters XML forbids removed, NFC.
 
-    PDFium marks a line-end hyphen it removed with U+FFFE: that is a soft hyphen, kept as
-    U+00AD so the hyphenation step can decide. Form feeds (page breaks) are kept.
+    PDFium marks a line-end hyphen it removed with U+FFFE: that is a soft hyphen. Soft
+    hyphens inside a line are dropped; at a line end they are kept for the hyphenation step.
+    Form feeds (page breaks) are kept.
 
     >>> normalize_text("f\\u00c3\\u00b6r\\r\\nett\\x00")
     'för\\nett'
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\ufffe", "\u00ad")
+    # A soft hyphen inside a line only marks where a word may break: drop it. At a line end
+    # it is a line-end hyphen for the hyphenation step.
+    text = _INNER_SOFT_HYPHEN_RE.sub("", text)
     if re.search("[\u00c2\u00c3][\u0080-\u00bf]", text):
         import ftfy
 

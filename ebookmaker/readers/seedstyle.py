@@ -46,9 +46,7 @@ def looks_like_seedstyle(text: str) -> bool:
     nonblank = [i for i, line in enumerate(lines) if line.strip()]
     if len(nonblank) < 4:
         return False
-    followed_by_blank = sum(
-        1 for i in nonblank if i + 1 < len(lines) and not lines[i + 1].strip()
-    )
+    followed_by_blank = sum(1 for i in nonblank if i + 1 < len(lines) and not lines[i + 1].strip())
     return followed_by_blank / len(nonblank) > 0.6
 
 

@@ -105,10 +105,7 @@ def link_notes(
     is recovered from the numbering gap when exactly one unmatched marker fits it.
     """
     markers: list[tuple[Line, Marker]] = [
-        (line, marker)
-        for line in doc.lines()
-        if line.role == Role.BODY
-        for marker in line.markers
+        (line, marker) for line in doc.lines() if line.role == Role.BODY for marker in line.markers
     ]
     _recover_lost_labels(notes, markers, report)
 
@@ -123,7 +120,11 @@ def link_notes(
                 break
         if match is None:
             match = next(
-                (k for k in range(len(markers)) if k not in used and markers[k][1].label == note.label),
+                (
+                    k
+                    for k in range(len(markers))
+                    if k not in used and markers[k][1].label == note.label
+                ),
                 None,
             )
         if match is None:
@@ -143,7 +144,8 @@ def link_notes(
         report.add(
             STEP,
             "link",
-            f"marker {marker.label} (line {line.number}) → note {note.label} (line {note.first_line})",
+            f"marker {marker.label} (line {line.number}) → note {note.label} "
+            f"(line {note.first_line})",
             evidence="same label, next in order",
         )
     for note in notes:

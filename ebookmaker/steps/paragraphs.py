@@ -104,8 +104,19 @@ def ends_paragraph(line: Line, next_line: Line, measure: float) -> tuple[bool, s
     # A superscript marker takes width the plain text does not show: allow for it.
     if line.markers:
         room -= sum(text_width(m.label) * 0.6 for m in line.markers)
-    if not SENTENCE_END_RE.search(text) or INITIAL_RE.search(text):
-        if room >= need + SHORT_LINE_SLACK * measure and not text.endswith((",", ";", "-")):
+    if INITIAL_RE.search(text):
+        return False, "ends with an initial, not a sentence", False
+    if not SENTENCE_END_RE.search(text):
+        # Titles and headings end short without punctuation; a wrapped sentence never
+        # leaves that much room, and what follows a heading starts with a capital.
+        starts_new = bool(re.match(r"[\W\d]*[^\W\d_]", next_line.text)) and (
+            next_line.text.lstrip("\"'“”«»‘’([ ")[:1].isupper() or next_line.text[:1].isdigit()
+        )
+        if (
+            starts_new
+            and room >= need + SHORT_LINE_SLACK * measure
+            and not text.endswith((",", ";", "-"))
+        ):
             return True, "short line without a sentence end (title or heading)", False
         return False, "no sentence end", False
     if room >= need:
@@ -115,19 +126,16 @@ def ends_paragraph(line: Line, next_line: Line, measure: float) -> tuple[bool, s
     return False, f"sentence end but {first_word!r} would not fit", unsure
 
 
-HyphenDecider = Callable[[str, str], object]
-
-
 def unwrap(
     doc: SourceDocument,
     report: Report,
-    decide_hyphen: Callable[[str, str], tuple[str, str, str, bool]] | None = None,
+    decide_hyphen: Callable[[str, str, bool], tuple[str, str, str, bool]] | None = None,
 ) -> list[Block]:
     """Join BODY lines into paragraph blocks.
 
-    ``decide_hyphen(left, right)`` returns (action, result, evidence, unsure) for a line that
-    ends in ``left-`` followed by a line starting with ``right``; without it, hyphens are
-    joined.
+    ``decide_hyphen(left, right, soft)`` returns (action, result, evidence, unsure) for a line
+    that ends in ``left-`` followed by a line starting with ``right`` (``soft``: the hyphen was
+    marked as a soft one); without it, hyphens are joined.
     """
     body = [line for line in doc.lines() if line.role == Role.BODY]
     measure = measure_of(body)
@@ -173,31 +181,31 @@ def unwrap(
 
 def _join_into(current: list[Inline], parts: list[Inline], line: Line, report, decide) -> None:
     """Append the parts of the next printed line, resolving a line-end hyphen."""
+    from .hyphenation import split_line_end_hyphen
+
     last = current[-1] if current else ""
     first = parts[0] if parts else ""
     if isinstance(last, str) and isinstance(first, str):
-        left_match = re.search(r"(\S*?)(\w+) ?-$", last)
-        right_match = re.match(r"(\w[\w\-]*)(\S*)", first)
-        if left_match and right_match and not last.endswith("--"):
-            left_word = left_match.group(2)
+        split = split_line_end_hyphen(last)
+        right_match = re.match(r"\S+", first)
+        if split and right_match:
+            prefix, left_word = split
+            soft = last.rstrip().endswith("\u00ad")
             right_word = right_match.group(0)
             if decide is None:
                 action, result, evidence, unsure = "join", left_word + right_word, "", True
             else:
-                action, result, evidence, unsure = decide(left_word, right_word)
-            prefix = last[: left_match.start(2)]
-            joiner = " " if action == "suspended" else ""
-            current[-1] = prefix + (left_word + "-" if action == "suspended" else "")
-            rest = first[len(right_word) :]
+                action, result, evidence, unsure = decide(left_word, right_word, soft)
             if action == "suspended":
-                current[-1] += joiner + right_word
+                shown = f"{result} {right_word}"
             else:
-                current[-1] += result
-            parts = [rest, *parts[1:]]
+                shown = result
+            current[-1] = prefix + shown
+            parts = [first[len(right_word) :], *parts[1:]]
             report.add(
                 "hyphenation",
                 action,
-                f"{left_word}-|{right_word} → {result if action != 'suspended' else left_word + '- ' + right_word}",
+                f"{left_word}-|{right_word} → {shown}",
                 evidence=evidence,
                 line=line.number - 1 if line.number else 0,
                 unsure=unsure,

@@ -44,7 +44,9 @@ _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 DAY_MONTH_YEAR_RE = re.compile(
     rf"\b(\d{{1,2}})(?:\.|er|e|st|nd|rd|th)?\s+({_MONTH_ALT})\.?,?\s+(\d{{3,4}})\b", re.I
 )
-MONTH_DAY_YEAR_RE = re.compile(rf"\b({_MONTH_ALT})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{3,4}})\b", re.I)
+MONTH_DAY_YEAR_RE = re.compile(
+    rf"\b({_MONTH_ALT})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{3,4}})\b", re.I
+)
 ISO_DATE_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 YEAR_RE = re.compile(r"\b(1[4-9]\d\d|20\d\d)\b")
 
@@ -141,14 +143,21 @@ def split_colophon(blocks: list[Block], report: Report) -> list[Block]:
         text = block.plain_text()
         if block.line_count <= 2 and len(text) < 200 and TRANSLATOR_RE.search(text):
             block.kind = BlockKind.COLOPHON
-            report.add(STEP, "colophon", text[:70], evidence="credit line at the end",
-                       line=block.first_line)
+            report.add(
+                STEP,
+                "colophon",
+                text[:70],
+                evidence="credit line at the end",
+                line=block.first_line,
+            )
         else:
             break
     return blocks
 
 
-def metadata_from_front(front: list[Block], body: list[Block], report: Report) -> tuple[Metadata, list[str]]:
+def metadata_from_front(
+    front: list[Block], body: list[Block], report: Report
+) -> tuple[Metadata, list[str]]:
     """Title, authors, date and translators from the title block; returns (meta, front lines)."""
     lines = [block.plain_text() for block in front]
     meta = Metadata()

@@ -1,0 +1,404 @@
+"""Line-end hyphens: join the two halves of a word, keep a real hyphen, or keep a suspended one.
+
+A printed line that ends in ``Sovjet-`` and a next line that starts with ``unionen`` may be one
+word broken by the typesetter (``Sovjetunionen``), a compound that really has a hyphen
+(``anglo-ryska``, ``1950-talet``, ``Kai-shek``) or a *suspended* hyphen whose compound is
+completed later (``arbetar- och bondestat``). :class:`WordKnowledge` decides, looking at the
+evidence in this order:
+
+1. a coordinating conjunction after the hyphen → suspended (``1950- och 1960-talen`` too);
+   then form: digits or an acronym before the hyphen, a capital after it, one-letter halves
+   → keep;
+2. the document itself (calibre's "document as dictionary"): is the word written solid or
+   with a hyphen elsewhere, also in an inflected form;
+3. a word-frequency list of the language (wordfreq, imported only when needed);
+4. what the language does with compounds (Swedish writes them solid, English often does not);
+5. hyphenation patterns (pyphen): is the break a legal hyphenation point of the joined word.
+
+>>> wk = WordKnowledge("Sovjetunionen är stor. Den anglo-ryska kommittén.", "sv")
+>>> wk.decide("Sovjet", "unionen.").result
+'Sovjetunionen.'
+>>> wk.decide("anglo", "ryska").action
+'keep'
+>>> wk.decide("arbetar", "och").action
+'suspended'
+>>> split_line_end_hyphen("befinner sig utanför Sovjet-")
+('befinner sig utanför ', 'Sovjet')
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Any
+
+# Coordinating conjunctions that can follow a suspended hyphen ("arbetar- och bondestat",
+# "Ein- und Ausfuhr", "pre- and post-war"). Per language, because "en" is a conjunction in
+# Dutch but an article in Swedish and a preposition in French.
+CONJUNCTIONS: dict[str, frozenset[str]] = {
+    "sv": frozenset({"och", "eller", "samt", "respektive", "resp"}),
+    "da": frozenset({"og", "eller", "samt"}),
+    "nb": frozenset({"og", "eller", "samt"}),
+    "nn": frozenset({"og", "eller", "samt"}),
+    "no": frozenset({"og", "eller", "samt"}),
+    "de": frozenset({"und", "oder", "bzw", "sowie", "noch", "als"}),
+    "nl": frozenset({"en", "of"}),
+    "en": frozenset({"and", "or", "nor"}),
+    "fr": frozenset({"et", "ou", "ni"}),
+    "es": frozenset({"y", "e", "o", "u", "ni"}),
+    "it": frozenset({"e", "ed", "o", "od"}),
+    "pt": frozenset({"e", "ou"}),
+    "pl": frozenset({"i", "lub", "albo", "oraz", "czy"}),
+    "ru": frozenset({"и", "или"}),
+    "fi": frozenset({"ja", "tai"}),
+}
+# Used when the language is unknown: only conjunctions that are not ordinary words elsewhere.
+_ANY_LANGUAGE_CONJUNCTIONS = frozenset(
+    {"och", "eller", "und", "oder", "and", "or", "et", "ou", "og", "lub", "или"}
+)
+
+_LANGUAGE_ALIASES = {"no": "nb"}  # wordfreq and pyphen know Bokmål as "nb"
+
+# Languages that write compounds solid: a break between two words is a typesetter's break.
+_SOLID_COMPOUNDING = frozenset({"sv", "da", "nb", "nn", "no", "de", "nl", "fi", "is"})
+
+# French enclitic pronouns and particles joined by a hyphen (est-il, peut-on, celui-ci,
+# eux-mêmes); a line break before them keeps the hyphen.
+_ENCLITICS: dict[str, frozenset[str]] = {
+    "fr": frozenset(
+        "il ils elle elles on je tu nous vous le la les lui leur moi toi y en ce ci là même "
+        "mêmes t".split()
+    ),
+}
+
+# Languages that capitalise every noun: a capital says nothing about names.
+_NOUN_CAPITALISING = frozenset({"de", "lb"})
+
+# Zipf frequencies (wordfreq's log scale: 3 = once per million words).
+_KNOWN = 1.0  # listed at all in wordfreq's large lists
+_COMMON = 2.5  # a word in its own right, not a stray fragment
+_FREQUENT = 3.0
+
+_SOFT_MARKS = "\u00ad\ufffe"  # soft hyphen; U+FFFE where PDFium joined a hyphenated line
+_HYPHENS = "-\u2010\u00ad"  # hyphen-minus, Unicode hyphen, soft hyphen (not dashes)
+_CORE = r"[^\W_]+(?:[-\u2010'’][^\W_]+)*"  # a word, with inner hyphens and apostrophes
+_WORD_RE = re.compile(_CORE)
+_LEFT_CORE_RE = re.compile(f"{_CORE}$")
+_RIGHT_CORE_RE = re.compile(_CORE)
+# A break at a line end: a word, optional space (pdfminer on justified text), hyphen, newline,
+# optional blank lines and indentation, the next fragment. Its halves are no evidence.
+_LINE_BREAK_RE = re.compile(rf"{_CORE} ?[-\u2010\u00ad][ \t]*\r?\n\s*{_CORE}")
+
+
+@dataclass(frozen=True)
+class HyphenDecision:
+    """What to write for ``left`` + hyphen + line break + ``right``.
+
+    ``result`` is the merged text for "join" and "keep" (``"Sovjetunionen."``,
+    ``"anglo-ryska"``); for "suspended" it is ``left`` with its hyphen (``"arbetar-"``) and the
+    caller writes a space and ``right`` after it.
+    """
+
+    action: str  # "join" | "keep" | "suspended"
+    result: str
+    evidence: str  # one short sentence: why
+    unsure: bool  # the evidence was weak; worth reporting
+
+
+def split_line_end_hyphen(line_text: str) -> tuple[str, str] | None:
+    """Split a line that ends in a word and a hyphen into (text before the word, the word).
+
+    The word is the whole whitespace-delimited token before the hyphen (it may carry leading
+    punctuation such as ``«``; :meth:`WordKnowledge.decide` handles that). A space between
+    word and hyphen (``uppmärk -``, pdfminer/pdftotext on justified lines) and a soft hyphen
+    (U+00AD) count as line-end hyphens; dashes (``–``, ``—``, ``--``) do not.
+
+    >>> split_line_end_hyphen("utanför Sovjet-")
+    ('utanför ', 'Sovjet')
+    >>> split_line_end_hyphen("splittra sin uppmärk -")
+    ('splittra sin ', 'uppmärk')
+    >>> split_line_end_hyphen("det 1950-") , split_line_end_hyphen("slut –")
+    (('det ', '1950'), None)
+    """
+    text = line_text.rstrip()
+    if not text or text[-1] not in _HYPHENS or text.endswith("--"):
+        return None
+    body = text[:-1]
+    if body.endswith(" ") and not body.endswith("  "):
+        body = body[:-1]  # "uppmärk -": the extractor put a space before the hyphen
+    if not body or not body[-1].isalnum():
+        return None
+    start = len(body)
+    while start > 0 and not body[start - 1].isspace():
+        start -= 1
+    return body[:start], body[start:]
+
+
+def _split_affixes(fragment: str, right: bool) -> tuple[str, str, str]:
+    """Split a fragment into (text before the word, the word, text after it).
+
+    The left fragment's word is its end (``«sölke``, ``betydelse—emigratio``), the right
+    fragment's its start (``dom—Free``). On the right, a digit run after letters is a note
+    marker glued to the word (``gions6.``), not part of it.
+
+    >>> _split_affixes("unionen6.»", right=True)
+    ('', 'unionen', '6.»')
+    >>> _split_affixes("betydelse—emigratio", right=False)
+    ('betydelse—', 'emigratio', '')
+    """
+    if right:
+        match = _RIGHT_CORE_RE.match(fragment)
+        if not match:
+            return "", "", fragment
+        core = re.sub(r"(?<=[^\W\d_])\d+$", "", match.group())
+        return "", core, fragment[len(core) :]
+    match = _LEFT_CORE_RE.search(fragment)
+    if not match:
+        return fragment, "", ""
+    return fragment[: match.start()], match.group(), ""
+
+
+@lru_cache(maxsize=1)
+def _wordfreq() -> Any:
+    """Import wordfreq only when the document could not decide (the import costs ~0.3 s)."""
+    import wordfreq
+
+    return wordfreq
+
+
+@cache
+def _wordfreq_languages() -> frozenset[str]:
+    return frozenset(_wordfreq().available_languages(wordlist="large")) | frozenset(
+        _wordfreq().available_languages(wordlist="small")
+    )
+
+
+@lru_cache(maxsize=65536)
+def _zipf(word: str, language: str) -> float:
+    return float(_wordfreq().zipf_frequency(word, language, wordlist="best"))
+
+
+@cache
+def _pyphen_dic(language: str) -> Any:
+    import pyphen
+
+    lang = pyphen.language_fallback(language)
+    return pyphen.Pyphen(lang=lang) if lang else None
+
+
+class WordKnowledge:
+    """Word evidence for one document: its own word counts first, then a frequency list
+    (wordfreq) for the language, then hyphenation patterns (pyphen).
+
+    ``document_text`` is the raw extracted text; words broken at a line end are not counted
+    (they are what is being decided), hyphens that PDFium or a soft hyphen marked as line-end
+    hyphens are removed first (``ori\\ufffeginalet`` counts as ``originalet``), and words with
+    a hyphen inside a line count as hyphenated forms (``anglo-ryska``). ``language`` is an
+    ISO 639-1 code, or "" when unknown (then only the document and the form rules are used).
+
+    >>> wk = WordKnowledge("byråkratins makt; Kai-shek kom", "")
+    >>> wk.decide("byrå", "kratin").evidence
+    "the document writes 'byråkratin' solid 1x (as 'byråkratins'), never with a hyphen"
+    >>> wk.decide("Kai", "shek,").result
+    'Kai-shek,'
+    """
+
+    def __init__(self, document_text: str, language: str) -> None:
+        code = (language or "").lower().replace("_", "-").split("-")[0]
+        self.language = _LANGUAGE_ALIASES.get(code, code)
+        text = re.sub(f"[{_SOFT_MARKS}]", "", document_text.replace("\r\n", "\n"))
+        text = _LINE_BREAK_RE.sub(" ", text)
+        self.counts: Counter[str] = Counter(m.group().casefold() for m in _WORD_RE.finditer(text))
+        self._sorted = sorted(self.counts)  # for prefix (inflected form) look-ups
+        self._wordfreq_ok: bool | None = None
+
+    # -- evidence sources -------------------------------------------------------------------
+
+    def _doc_count(self, form: str, min_stem: int) -> tuple[int, str]:
+        """Occurrences of ``form`` or of a word sharing its first ``min_stem`` letters.
+
+        Returns (count, example). Inflection changes the end of a word (byråkratin/-ins,
+        möjligheten/möjlighet), so a stem of all but the last few letters is enough, as long
+        as the stem reaches past the break (checked by the caller through ``min_stem``).
+        """
+        stem = form[:min_stem]
+        i = bisect.bisect_left(self._sorted, stem)
+        total, example = 0, ""
+        while i < len(self._sorted) and self._sorted[i].startswith(stem):
+            word = self._sorted[i]
+            # The rest must look like an ending, not a further compound part across a hyphen.
+            if "-" not in word[len(stem) :]:
+                total += self.counts[word]
+                if not example or abs(len(word) - len(form)) < abs(len(example) - len(form)):
+                    example = word  # report the form closest to the one asked about
+            i += 1
+        return total, example
+
+    def _has_wordfreq(self) -> bool:
+        if self._wordfreq_ok is None:
+            self._wordfreq_ok = bool(self.language) and self.language in _wordfreq_languages()
+        return self._wordfreq_ok
+
+    def _legal_break(self, word: str, at: int) -> bool | None:
+        """Is ``at`` a hyphenation point of ``word`` in this language (None: no patterns)."""
+        if not self.language:
+            return None
+        dic = _pyphen_dic(self.language)
+        if dic is None:
+            return None
+        return at in dic.positions(word)
+
+    def _by_frequency(self, lpart: str, rpart: str) -> tuple[str, str, bool]:
+        """Decide from wordfreq: (action, reason, unsure) for the parts next to the hyphen."""
+        lang, lfold, rfold = self.language, lpart.casefold(), rpart.casefold()
+        zj, zl, zr = _zipf(lfold + rfold, lang), _zipf(lfold, lang), _zipf(rfold, lang)
+        freq = (
+            f"wordfreq {lang}: '{lfold + rfold}' {zj:.1f}, '{lfold}' {zl:.1f}, '{rfold}' {zr:.1f}"
+        )
+        words = zl >= _COMMON and zr >= _COMMON  # both halves are words in their own right
+        if lang in _SOLID_COMPOUNDING:
+            if zj >= _KNOWN:
+                return "join", f"{freq}: the joined word is known", False
+            if lpart[0].isupper() and lang not in _NOUN_CAPITALISING and zl >= _COMMON:
+                # A name before a common word is a solid compound (Decemberdag); before a
+                # rare one it is a two-part name (Kai-shek).
+                if _KNOWN <= zr < _FREQUENT:
+                    return "keep", f"{freq}: a two-part name", True
+            if lfold.endswith("o") and len(lfold) >= 4 and zr >= _COMMON:
+                # Combining forms (anglo-, politiko-) before a word keep their hyphen.
+                return "keep", f"{freq}: a combining form before a word", True
+            if not words:
+                return "join", f"{freq}: a part is no word, so one word was broken", False
+            if lang in _NOUN_CAPITALISING and lpart.islower():
+                # Noun compounds start with a capital; two lower-case words are coordinated
+                # adjectives (bürgerlich-gesetzlichen), which keep the hyphen.
+                return "keep", f"{freq}: two adjectives, coordinated", True
+            return "join", f"{freq}: compounds are written solid in '{lang}'", True
+        if zj >= _FREQUENT:
+            return "join", f"{freq}: the joined word is common", False
+        if words and zj < min(zl, zr) - _COMMON:
+            # Far rarer than its parts: the joined spelling is a misspelling of a compound
+            # that is written with a hyphen (working-class, twenty-five).
+            return "keep", f"{freq}: two words, a hyphenated compound", True
+        if zj >= _KNOWN:
+            return "join", f"{freq}: the joined word is known", zj < _COMMON
+        if not words:
+            return "join", f"{freq}: a part is no word, so one word was broken", False
+        if self._legal_break(lfold + rfold, len(lfold)) is False:
+            return "keep", f"{freq}: the break is no hyphenation point", True
+        return "keep", f"{freq}: two words, joined form unknown", True
+
+    # -- the decision -----------------------------------------------------------------------
+
+    def decide(self, left: str, right: str, *, soft: bool = False) -> HyphenDecision:
+        """Decide about ``left`` + "-" at a line end + ``right`` at the start of the next line.
+
+        ``left`` is everything before the hyphen (the token from :func:`split_line_end_hyphen`,
+        without the hyphen); ``right`` is the next line's first token including trailing
+        punctuation (``"unionen."``), which is re-attached in ``result``. ``soft=True`` says the
+        extractor marked the hyphen as a typesetter's hyphen (U+FFFE, U+00AD): always join.
+
+        >>> WordKnowledge("", "sv").decide("1950", "talet").result
+        '1950-talet'
+        """
+        _, lcore, _ = _split_affixes(left, right=False)
+        _, rcore, _ = _split_affixes(right, right=True)
+
+        def out(action: str, evidence: str, unsure: bool = False) -> HyphenDecision:
+            if action == "join":
+                result = f"{left}{right}"
+            elif action == "keep":
+                result = f"{left}-{right}"
+            else:
+                result = f"{left}-"
+            return HyphenDecision(action, result, evidence, unsure)
+
+        if soft:
+            return out("join", "the extractor marked the hyphen as a soft line-end hyphen")
+        if not lcore or not rcore:
+            return out("keep", "not a word broken at the hyphen (punctuation around it)", True)
+
+        # Look-ups use the last hyphen-free part (wordfreq splits at hyphens) and casefold.
+        lpart = lcore.replace("\u2010", "-").rsplit("-", 1)[-1]
+        rpart = rcore.replace("\u2010", "-").split("-", 1)[0]
+        lfold, rfold = lpart.casefold(), rpart.casefold()
+        if not lfold or not rfold:
+            return out("keep", "a hyphen next to another hyphen", True)
+
+        joined = lcore.casefold() + rcore.casefold()
+        hyphenated = f"{lcore.casefold()}-{rcore.casefold()}"
+
+        # 1. Suspended hyphen: the next word is a coordinating conjunction (also after a
+        # number or an acronym: '1950- och 1960-talen', 'EU- och Natoländer').
+        conjunctions = CONJUNCTIONS.get(self.language, _ANY_LANGUAGE_CONJUNCTIONS)
+        if rfold in conjunctions:
+            # A word can end in a conjunction's letters (col-or, hon-or): join when the
+            # joined word is seen in the document, common, or known and broken legally.
+            if self.counts.get(joined, 0):
+                return out("join", f"'{joined}' occurs in the document; '{rpart}' ends it")
+            if self._has_wordfreq():
+                zj = _zipf(lfold + rfold, self.language)
+                if zj >= _FREQUENT or (
+                    zj >= _KNOWN and self._legal_break(lfold + rfold, len(lfold))
+                ):
+                    why = f"wordfreq {self.language}: '{lfold + rfold}' {zj:.1f}, a word"
+                    return out("join", f"{why}, not '{rpart}' after a suspended hyphen")
+            return out("suspended", f"'{rpart}' is a conjunction: a suspended compound")
+
+        # 2. Form: things a typesetter's break never produces.
+        if lpart[-1].isdigit() or rpart[0].isdigit():
+            return out("keep", f"a number at the hyphen ('{lpart}-{rpart}')")
+        if len(lpart) >= 2 and lpart.isupper() and not rpart.isupper():
+            return out("keep", f"an acronym before the hyphen ('{lpart}-')")
+        if rpart[0].isupper() and not rpart.isupper():
+            return out("keep", f"the next line starts with a capital ('{rpart}'): a name part")
+        if len(lfold) == 1 or len(rfold) == 1:
+            return out("keep", "a one-letter part, which hyphenation never leaves alone")
+
+        # 3. The document: solid vs hyphenated elsewhere, inflected forms included.
+        # The stem must reach past the break, or 'för-giftade' would match any 'för…'.
+        reach = min(3, len(rcore))
+        j_stem = max(len(lcore) + reach, len(joined) - 3)
+        h_stem = max(len(lcore) + 1 + reach, len(hyphenated) - 3)
+        n_joined, j_example = self._doc_count(joined, j_stem)
+        n_hyph, h_example = self._doc_count(hyphenated, h_stem)
+        if n_joined != n_hyph:
+            if n_joined > n_hyph:
+                action, form, n, example, other = "join", joined, n_joined, j_example, n_hyph
+                how, other_how = "solid", "with a hyphen"
+            else:
+                action, form, n, example, other = "keep", hyphenated, n_hyph, h_example, n_joined
+                how, other_how = "with a hyphen", "solid"
+            inflected = f" (as '{example}')" if example != form else ""
+            against = f"{other}x {other_how}" if other else f"never {other_how}"
+            return out(
+                action,
+                f"the document writes '{form}' {how} {n}x{inflected}, {against}",
+                unsure=other > 0 and n < 2 * other,  # mixed usage: only a majority
+            )
+        tie = ""
+        if n_joined:
+            tie = f"the document has '{joined}' and '{hyphenated}' {n_joined}x each; "
+
+        # French clitics after a hyphen (est-il, celui-ci), unless the join is a real word.
+        enclitics = _ENCLITICS.get(self.language, frozenset())
+        if rfold in enclitics and not (
+            self._has_wordfreq() and _zipf(lfold + rfold, self.language) >= _COMMON
+        ):
+            return out("keep", f"{tie}'-{rpart}' is an enclitic joined by a hyphen")
+
+        # 4. Word frequencies and what the language does with compounds.
+        if self._has_wordfreq():
+            action, why, unsure = self._by_frequency(lpart, rpart)
+            return out(action, f"{tie}{why}", unsure)
+
+        # 5. No frequency list: hyphenation patterns, then the plain odds (most line-end
+        # hyphens are the typesetter's). Patterns load only here: German's take ~0.7 s.
+        legal = self._legal_break(lfold + rfold, len(lfold))
+        if legal is False:
+            return out("keep", f"{tie}the break is not a hyphenation point of '{joined}'", True)
+        why = "a hyphenation point" if legal else "no word knowledge; most line-end hyphens join"
+        return out("join", f"{tie}{why}", unsure=True)

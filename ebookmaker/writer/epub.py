@@ -1,0 +1,748 @@
+"""Write a :class:`~ebookmaker.model.Book` as a reproducible, EPUBCheck-clean EPUB 3.
+
+Layout of the package (``EPUB/`` inside the zip)::
+
+    cover.xhtml      the cover image alone (linear, so EPUBCheck has no OPF-096 to say)
+    title.xhtml      author(s), title as <h1>, date, the front lines (publication note …);
+                     the date is written out ("6 september 1935" for sv) unless a front
+                     line already states it
+    nav.xhtml        toc + hidden landmarks; in the spine only when the book has headings
+    text.xhtml       the body; long books with <h2> headings are split: text-2.xhtml, …
+    toc.ncx          for EPUB 2 reading systems
+    style/book.css   ebookmaker/data/book.css
+    images/cover.jpg the drawn cover (or the user's JPEG/PNG)
+
+ebooklib builds the package document, the NCX and the zip; the XHTML documents are built
+here with lxml (ebooklib's ``EpubHtml`` would re-parse them with the HTML parser and drop
+attributes on ``<html>``/``<body>``), and the zip is rewritten for reproducibility.
+
+Notes — "aside per chapter". A reference is exactly::
+
+    <a epub:type="noteref" role="doc-noteref" href="#n1" id="nref1">1</a>
+
+with no child element (``<sup>`` inside the link broke Apple Books popups; CSS makes it
+superscript). Every note is its own ``<aside epub:type="footnote" role="doc-footnote">``
+in a ``<section class="footnotes">`` at the end of the same XHTML file as its first
+reference, so it always comes *after* the reference; its paragraph starts with the label as
+a ``doc-backlink`` to the reference. Why this shape:
+
+* Apple Books pops up ``epub:type="footnote"`` targets and hides ``aside`` from the flow;
+* Kobo pops up links to targets *later* in the book with 9–5000 characters;
+* Kindle shows one note per popup only when each note is one element, backlink first;
+* KOReader (and Readium) break when notes are hidden with CSS, so they never are;
+* the DAISY guidance puts ``doc-footnote`` on ``aside`` and the backlink before the text;
+  ``doc-endnotes`` on the section would be wrong for ``aside`` children, so the section
+  carries only a class and a localized heading ("Noter", "Notes", "Anmerkungen" …).
+
+Note ids become ``n1``, ``n2`` … in the order of ``book.notes`` (printed labels such as
+``*`` or ``†`` are not valid XML ids); the label stays the link text. A second reference to
+the same note gets ``nref1-2``; a reference to a missing note is written as plain text; a
+note without a reference is still written, without a backlink.
+
+Reproducibility: the identifier is ``urn:uuid:`` + a UUID5 of a SHA-256 of the content
+(unless ``metadata.identifier`` is set); ``dcterms:modified`` comes from ``SOURCE_DATE_EPOCH``
+if set, else from ``metadata.date`` when it is a full ``YYYY-MM-DD`` date (the text's own
+date, stable across runs), else the fixed ``2000-01-01T00:00:00Z``; zip entries have fixed
+times and attributes, ``mimetype`` first and stored, the others deflated in a fixed order.
+
+>>> from ebookmaker.model import Block, BlockKind, Book, Metadata
+>>> book = Book(Metadata(title="T", authors=["A"], language="en"),
+...             blocks=[Block(BlockKind.PARAGRAPH, ["Hello."])])
+>>> epub_bytes(book) == epub_bytes(book)
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import re
+import secrets
+import uuid
+import zipfile
+from dataclasses import asdict, dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from ebooklib import epub
+from lxml import etree
+
+from ebookmaker.cover import cover_from_bytes, draw_cover
+from ebookmaker.model import Block, BlockKind, Book, Inline, Note, NoteRef
+
+__all__ = ["book_identifier", "epub_bytes", "modified_timestamp", "write_epub"]
+
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+OPS_NS = "http://www.idpf.org/2007/ops"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+EPUB_TYPE = f"{{{OPS_NS}}}type"
+
+FALLBACK_MODIFIED = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
+SPLIT_CHARS = 250_000  # a body longer than this is split at <h2> (readers slow down on huge files)
+UNTITLED = "Untitled"
+
+# XML 1.0 forbids C0 controls other than tab/LF/CR, lone surrogates and U+FFFE/U+FFFF.
+_XML_FORBIDDEN_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_LANG_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+# Generated labels, by primary language subtag: notes heading, table of contents, cover,
+# title page, landmarks heading. English is the fallback.
+_LABELS: dict[str, tuple[str, str, str, str, str]] = {
+    "en": ("Notes", "Contents", "Cover", "Title page", "Landmarks"),
+    "sv": ("Noter", "Innehåll", "Omslag", "Titelsida", "Orientering"),
+    "da": ("Noter", "Indhold", "Omslag", "Titelside", "Orientering"),
+    "no": ("Noter", "Innhold", "Omslag", "Tittelside", "Orientering"),
+    "nb": ("Noter", "Innhold", "Omslag", "Tittelside", "Orientering"),
+    "nn": ("Noter", "Innhald", "Omslag", "Tittelside", "Orientering"),
+    "de": ("Anmerkungen", "Inhalt", "Umschlag", "Titelseite", "Orientierung"),
+    "fr": ("Notes", "Table des matières", "Couverture", "Page de titre", "Repères"),
+    "es": ("Notas", "Índice", "Cubierta", "Portada", "Puntos de referencia"),
+    "it": ("Note", "Indice", "Copertina", "Frontespizio", "Punti di riferimento"),
+    "nl": ("Noten", "Inhoud", "Omslag", "Titelpagina", "Oriëntatiepunten"),
+    "pl": ("Przypisy", "Spis treści", "Okładka", "Strona tytułowa", "Punkty orientacyjne"),
+    "ru": ("Примечания", "Содержание", "Обложка", "Титульный лист", "Ориентиры"),
+}
+
+# Month names for the title page date, and the order "d m y" pattern per language.
+_MONTHS: dict[str, tuple[str, str]] = {
+    "en": (
+        "January February March April May June July August September October November December",
+        "{d} {m} {y}",
+    ),
+    "sv": (
+        "januari februari mars april maj juni juli augusti september oktober november december",
+        "{d} {m} {y}",
+    ),
+    "da": (
+        "januar februar marts april maj juni juli august september oktober november december",
+        "{d}. {m} {y}",
+    ),
+    "no": (
+        "januar februar mars april mai juni juli august september oktober november desember",
+        "{d}. {m} {y}",
+    ),
+    "de": (
+        "Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
+        "{d}. {m} {y}",
+    ),
+    "fr": (
+        "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+        "{d} {m} {y}",
+    ),
+    "es": (
+        "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+        "{d} de {m} de {y}",
+    ),
+    "it": (
+        "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre "
+        "novembre dicembre",
+        "{d} {m} {y}",
+    ),
+    "nl": (
+        "januari februari maart april mei juni juli augustus september oktober november december",
+        "{d} {m} {y}",
+    ),
+}
+_MONTHS["nb"] = _MONTHS["nn"] = _MONTHS["no"]
+
+_A11Y_SUMMARY = (
+    "This publication is text only, with a table of contents, structured headings, "
+    "and footnotes linked to and from their references."
+)
+
+
+# --- public API -----------------------------------------------------------------------
+
+
+def write_epub(book: Book, path: str | Path) -> None:
+    """Write ``book`` to ``path`` atomically: a temp file in the same directory, fsync, rename.
+
+    On any error the temp file is removed and an existing ``path`` is left untouched.
+    """
+    path = Path(path)
+    data = epub_bytes(book)
+    directory = path.parent if str(path.parent) else Path(".")
+    while True:
+        tmp = directory / f".{path.name}.{secrets.token_hex(6)}.tmp"
+        try:
+            # os.open with 0o666 lets the umask decide the mode, like a plain open() would.
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            break
+        except FileExistsError:
+            continue
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_directory(directory)
+
+
+def epub_bytes(book: Book) -> bytes:
+    """Return the EPUB for ``book`` as bytes; the same ``Book`` always gives the same bytes."""
+    built = _build(book)
+    raw = io.BytesIO()
+    writer = epub.EpubWriter(
+        raw,
+        built,
+        {
+            "mtime": _modified_datetime(book),
+            "epub2_guide": False,
+            "epub3_landmark": False,
+            "epub3_pages": False,
+        },
+    )
+    writer.process()
+    writer.write()
+    return _normalize_zip(raw.getvalue())
+
+
+def book_identifier(book: Book) -> str:
+    """``metadata.identifier`` if set, else ``urn:uuid:`` + a UUID5 of the book's content.
+
+    >>> from ebookmaker.model import Book, Metadata
+    >>> book_identifier(Book(Metadata(title="T"))) == book_identifier(Book(Metadata(title="T")))
+    True
+    """
+    if book.metadata.identifier.strip():
+        return _xml_safe(book.metadata.identifier.strip())
+    content = {
+        "metadata": {k: v for k, v in asdict(book.metadata).items() if k != "identifier"},
+        "front": book.front,
+        "blocks": [
+            [
+                b.kind.value,
+                b.level,
+                [p if isinstance(p, str) else [p.note_id, p.label] for p in b.content],
+            ]
+            for b in book.blocks
+        ],
+        "notes": [[n.id, n.label, n.text] for n in book.notes],
+    }
+    digest = hashlib.sha256(
+        json.dumps(content, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    ).hexdigest()
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'ebookmaker:' + digest)}"
+
+
+def modified_timestamp(book: Book) -> str:
+    """The ``dcterms:modified`` value: ``SOURCE_DATE_EPOCH``, else a full ``metadata.date``,
+    else 2000-01-01.
+
+    >>> from ebookmaker.model import Book, Metadata
+    >>> import os; os.environ.pop("SOURCE_DATE_EPOCH", None) and None
+    >>> modified_timestamp(Book(Metadata(date="1935-09-06")))
+    '1935-09-06T00:00:00Z'
+    >>> modified_timestamp(Book(Metadata(date="1935")))
+    '2000-01-01T00:00:00Z'
+    """
+    return _modified_datetime(book).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# --- building the ebooklib book --------------------------------------------------------
+
+
+@dataclass
+class _Part:
+    """One body XHTML file; its notes are those whose first reference it holds."""
+
+    file_name: str
+    blocks: list[Block] = field(default_factory=list)
+    colophon: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class _TocEntry:
+    href: str
+    title: str
+    children: list[_TocEntry] = field(default_factory=list)
+
+
+class _Document(epub.EpubHtml):
+    """An XHTML document whose bytes are built here; ebooklib writes them unchanged."""
+
+    def get_content(self, default: bytes | None = None) -> bytes:
+        return self.content
+
+
+class _Context:
+    """State shared while rendering: language, labels, note ids and reference ids."""
+
+    def __init__(self, book: Book) -> None:
+        self.book = book
+        self.lang = _language(book.metadata.language)
+        primary = self.lang.split("-")[0].lower()
+        self.labels = _LABELS.get(primary, _LABELS["en"])
+        self.months = _MONTHS.get(primary)
+        self.title = _clean(book.metadata.title) or UNTITLED
+        # Note ids by position: printed labels like "*" are not valid XML ids.
+        self.note_index: dict[str, int] = {}
+        for i, note in enumerate(book.notes):
+            self.note_index.setdefault(note.id, i)
+        self.first_ref: dict[int, str] = {}  # note index -> id of its first reference
+        self.first_ref_file: dict[int, str] = {}  # note index -> file of its first reference
+        self.ref_count: dict[int, int] = {}
+        self.headings: list[tuple[str, int, str, str]] = []  # (file, level, id, text)
+        self.current_file = ""
+
+    @staticmethod
+    def note_id(index: int) -> str:
+        return f"n{index + 1}"
+
+    def new_ref_id(self, index: int) -> str:
+        count = self.ref_count.get(index, 0) + 1
+        self.ref_count[index] = count
+        ref_id = f"nref{index + 1}" if count == 1 else f"nref{index + 1}-{count}"
+        if count == 1:
+            self.first_ref[index] = ref_id
+            self.first_ref_file[index] = self.current_file
+        return ref_id
+
+
+def _build(book: Book) -> epub.EpubBook:
+    ctx = _Context(book)
+    meta = book.metadata
+    out = epub.EpubBook()
+    out.set_identifier(book_identifier(book))
+    out.set_title(ctx.title)
+    out.set_language(ctx.lang)
+    _add_metadata(out, book)
+
+    css = epub.EpubItem(
+        uid="css", file_name="style/book.css", media_type="text/css", content=_stylesheet()
+    )
+    out.add_item(css)
+
+    if book.cover_image:
+        image, media_type = cover_from_bytes(book.cover_image)
+    else:
+        authors = [_clean(a) for a in meta.authors if _clean(a)]
+        image, media_type = draw_cover(ctx.title, authors), "image/jpeg"
+    image_name = "images/cover.png" if media_type == "image/png" else "images/cover.jpg"
+    out.set_cover(image_name, image, create_page=False)
+
+    parts = _split_parts(book)
+    body_docs = [_render_part(ctx, part, last=i == len(parts) - 1) for i, part in enumerate(parts)]
+    toc = _toc_entries(ctx, parts)  # after rendering: heading ids are assigned there
+    has_headings = bool(ctx.headings)
+
+    docs = [
+        _document("cover", "cover.xhtml", ctx.labels[2], _cover_xhtml(ctx, image_name)),
+        _document("titlepage", "title.xhtml", ctx.title, _title_xhtml(ctx)),
+    ]
+    nav = _document("nav", "nav.xhtml", ctx.labels[1], _nav_xhtml(ctx, toc, parts))
+    nav.properties = ["nav"]
+    docs.append(nav)
+    for i, (part, content) in enumerate(zip(parts, body_docs, strict=True)):
+        docs.append(
+            _document("text" if i == 0 else f"text-{i + 1}", part.file_name, ctx.title, content)
+        )
+    for doc in docs:
+        out.add_item(doc)
+    out.add_item(epub.EpubNcx())
+
+    out.toc = [_ebooklib_toc(entry, f"toc-{i}") for i, entry in enumerate(toc)]
+    # The nav page is worth reading only when it lists headings; it is in the manifest anyway.
+    out.spine = [d for d in docs if d is not nav or has_headings]
+    return out
+
+
+def _document(uid: str, file_name: str, title: str, content: bytes) -> _Document:
+    doc = _Document(uid=uid, file_name=file_name, title=title)
+    doc.content = content
+    return doc
+
+
+def _ebooklib_toc(entry: _TocEntry, uid: str) -> epub.Link | tuple:
+    link = epub.Link(entry.href, entry.title, uid)
+    if not entry.children:
+        return link
+    return (link, [_ebooklib_toc(c, f"{uid}-{j}") for j, c in enumerate(entry.children)])
+
+
+def _add_metadata(out: epub.EpubBook, book: Book) -> None:
+    meta = book.metadata
+    for i, author in enumerate(a for a in map(_clean, meta.authors) if a):
+        out.add_author(author, role="aut", uid=f"author{i + 1}")
+    for i, name in enumerate(t for t in map(_clean, meta.translators) if t):
+        uid = f"translator{i + 1}"
+        out.add_metadata("DC", "contributor", name, {"id": uid})
+        out.add_metadata(
+            None,
+            "meta",
+            "trl",
+            {"refines": f"#{uid}", "property": "role", "scheme": "marc:relators"},
+        )
+    if _parse_date(meta.date):
+        out.add_metadata("DC", "date", meta.date.strip())
+    for name in ("publisher", "rights", "description"):
+        value = _clean(getattr(meta, name))
+        if value:
+            out.add_metadata("DC", name, value)
+    series = _clean(meta.series)
+    if series:
+        out.add_metadata(
+            None, "meta", series, {"property": "belongs-to-collection", "id": "series"}
+        )
+        out.add_metadata(
+            None, "meta", "series", {"refines": "#series", "property": "collection-type"}
+        )
+    # EPUB Accessibility 1.1 discovery metadata: true for every book this writer makes.
+    for prop, values in (
+        ("schema:accessMode", ["textual"]),
+        ("schema:accessModeSufficient", ["textual"]),
+        (
+            "schema:accessibilityFeature",
+            ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"],
+        ),
+        ("schema:accessibilityHazard", ["none"]),
+    ):
+        for value in values:
+            out.add_metadata(None, "meta", value, {"property": prop})
+    out.add_metadata(
+        None, "meta", _A11Y_SUMMARY, {"property": "schema:accessibilitySummary", XML_LANG: "en"}
+    )
+
+
+# --- XHTML documents -------------------------------------------------------------------
+
+
+def _new_page(
+    ctx: _Context, title: str, body_type: str | None = None, body_class: str | None = None
+) -> tuple[etree._Element, etree._Element]:
+    """An XHTML root with head (title, stylesheet) and an empty body; returns (root, body)."""
+    root = etree.Element(f"{{{XHTML_NS}}}html", nsmap={None: XHTML_NS, "epub": OPS_NS})
+    root.set("lang", ctx.lang)
+    root.set(XML_LANG, ctx.lang)
+    head = _sub(root, "head")
+    _sub(head, "meta", charset="utf-8")
+    _sub(head, "title").text = _xml_safe(title)
+    _sub(head, "link", rel="stylesheet", type="text/css", href="style/book.css")
+    body = _sub(root, "body")
+    if body_type:
+        body.set(EPUB_TYPE, body_type)
+    if body_class:
+        body.set("class", body_class)
+    return root, body
+
+
+def _sub(parent: etree._Element, tag: str, **attrs: str) -> etree._Element:
+    return etree.SubElement(parent, f"{{{XHTML_NS}}}{tag}", attrs)
+
+
+def _serialize(root: etree._Element) -> bytes:
+    # pretty_print only indents element-only content; mixed content (<p>) is left untouched.
+    return etree.tostring(
+        root, encoding="utf-8", xml_declaration=True, doctype="<!DOCTYPE html>", pretty_print=True
+    )
+
+
+def _cover_xhtml(ctx: _Context, image_name: str) -> bytes:
+    root, body = _new_page(ctx, ctx.labels[2], body_type="cover", body_class="cover")
+    div = _sub(body, "div", **{"class": "cover"})
+    authors = ", ".join(a for a in map(_clean, ctx.book.metadata.authors) if a)
+    alt = f"{ctx.title} – {authors}" if authors else ctx.title
+    _sub(div, "img", src=image_name, alt=alt)
+    return _serialize(root)
+
+
+def _title_xhtml(ctx: _Context) -> bytes:
+    meta = ctx.book.metadata
+    root, body = _new_page(ctx, ctx.title, body_type="frontmatter")
+    section = _sub(body, "section", **{"class": "titlepage", EPUB_TYPE: "titlepage"})
+    for author in (a for a in map(_clean, meta.authors) if a):
+        _sub(section, "p", **{"class": "author"}).text = author
+    _sub(section, "h1", **{"class": "title"}).text = ctx.title
+    # The model says front holds only the lines after title/author/date; a reader that keeps
+    # the title or author lines there too must not get them printed twice.
+    known = {ctx.title.casefold(), *(_clean(a).casefold() for a in meta.authors)}
+    front = [line for line in map(_clean, ctx.book.front) if line and line.casefold() not in known]
+    date = _parse_date(meta.date)
+    if date:
+        human = _human_date(date, ctx.months)
+        # A date the front already gives is printed as given, not twice.
+        if not any(_is_date_line(line, date, human, meta.date.strip()) for line in front):
+            p = _sub(section, "p", **{"class": "date"})
+            p.text = ""  # keeps pretty_print from indenting the inline <time>
+            _sub(p, "time", datetime=meta.date.strip()).text = human
+    for line in front:
+        _sub(section, "p", **{"class": "front"}).text = line
+    return _serialize(root)
+
+
+def _nav_xhtml(ctx: _Context, toc: list[_TocEntry], parts: list[_Part]) -> bytes:
+    root, body = _new_page(ctx, ctx.labels[1], body_type="frontmatter")
+    nav = _sub(body, "nav", id="toc", role="doc-toc", **{EPUB_TYPE: "toc"})
+    _sub(nav, "h2").text = ctx.labels[1]
+    _nav_list(nav, toc)
+    # Landmarks let reading systems open the book at the text; not shown in the page.
+    landmarks = _sub(body, "nav", id="landmarks", hidden="hidden", **{EPUB_TYPE: "landmarks"})
+    _sub(landmarks, "h2").text = ctx.labels[4]
+    ol = _sub(landmarks, "ol")
+    for href, kind, label in (
+        ("cover.xhtml", "cover", ctx.labels[2]),
+        ("title.xhtml", "titlepage", ctx.labels[3]),
+        (parts[0].file_name, "bodymatter", ctx.title),
+    ):
+        _sub(_sub(ol, "li"), "a", href=href, **{EPUB_TYPE: kind}).text = label
+    return _serialize(root)
+
+
+def _nav_list(parent: etree._Element, entries: list[_TocEntry]) -> None:
+    ol = _sub(parent, "ol")
+    for entry in entries:
+        li = _sub(ol, "li")
+        _sub(li, "a", href=entry.href).text = entry.title
+        if entry.children:
+            _nav_list(li, entry.children)
+
+
+def _split_parts(book: Book) -> list[_Part]:
+    """Body files: one, or (long book with <h2>) one per <h2> section."""
+    body = [b for b in book.blocks if b.kind is not BlockKind.COLOPHON and _has_content(b)]
+    colophon = [b for b in book.blocks if b.kind is BlockKind.COLOPHON and _has_content(b)]
+    long_book = sum(len(b.plain_text()) for b in body) > SPLIT_CHARS
+    parts = [_Part("text.xhtml")]
+    for block in body:
+        starts_chapter = block.kind is BlockKind.HEADING and _heading_level(block) == 2
+        if long_book and starts_chapter and parts[-1].blocks:
+            parts.append(_Part(f"text-{len(parts) + 1}.xhtml"))
+        parts[-1].blocks.append(block)
+    parts[-1].colophon = colophon
+    return parts
+
+
+def _render_part(ctx: _Context, part: _Part, last: bool) -> bytes:
+    """Render one body file: blocks, colophon, then the notes first referenced in it."""
+    ctx.current_file = part.file_name
+    root, body = _new_page(ctx, ctx.title, body_type="bodymatter")
+    for block in part.blocks:
+        if block.kind is BlockKind.HEADING:
+            level = _heading_level(block)
+            hid = f"h{len(ctx.headings) + 1}"
+            ctx.headings.append((part.file_name, level, hid, _heading_text(block)))
+            element = _sub(body, f"h{level}", id=hid)
+        elif block.kind is BlockKind.BLOCKQUOTE:
+            element = _sub(_sub(body, "blockquote"), "p")
+        else:
+            element = _sub(body, "p")
+        _append_inlines(ctx, element, block.content)
+    if part.colophon:
+        section = _sub(body, "section", **{"class": "colophon", EPUB_TYPE: "colophon"})
+        for block in part.colophon:
+            _append_inlines(ctx, _sub(section, "p"), block.content)
+
+    # Notes first referenced in this file, in book order; unreferenced notes go to the last.
+    indexes = [
+        i
+        for i in range(len(ctx.book.notes))
+        if ctx.first_ref_file.get(i) == part.file_name or (last and i not in ctx.first_ref)
+    ]
+    if indexes:
+        section = _sub(body, "section", **{"class": "footnotes"})
+        _sub(section, "h2").text = ctx.labels[0]
+        for i in indexes:
+            _render_note(ctx, section, i)
+    return _serialize(root)
+
+
+def _append_inlines(ctx: _Context, parent: etree._Element, content: list[Inline]) -> None:
+    """Append text and note references to ``parent`` (text goes into .text / .tail)."""
+    last: etree._Element | None = None
+    parent.text = parent.text or ""  # mixed content: pretty_print must not indent inside
+
+    def add_text(text: str) -> None:
+        text = _xml_safe(text)
+        if last is None:
+            parent.text = (parent.text or "") + text
+        else:
+            last.tail = (last.tail or "") + text
+
+    for part in content:
+        if isinstance(part, str):
+            add_text(part)
+            continue
+        index = ctx.note_index.get(part.note_id)
+        label = _clean(part.label) or (str(index + 1) if index is not None else "")
+        if index is None:
+            add_text(label)  # no such note: keep what was printed, without a broken link
+            continue
+        last = _sub(
+            parent,
+            "a",
+            href=f"#{ctx.note_id(index)}",
+            id=ctx.new_ref_id(index),
+            role="doc-noteref",
+            **{EPUB_TYPE: "noteref"},
+        )
+        last.text = label
+
+
+def _render_note(ctx: _Context, section: etree._Element, index: int) -> None:
+    """One ``aside`` per note: label as backlink first (if referenced), then the text."""
+    note: Note = ctx.book.notes[index]
+    aside = _sub(
+        section, "aside", id=ctx.note_id(index), role="doc-footnote", **{EPUB_TYPE: "footnote"}
+    )
+    paragraphs = [p for p in re.split(r"\n\s*\n", _xml_safe(note.text)) if p.strip()] or [""]
+    label = _clean(note.label) or _clean(note.id) or str(index + 1)
+    first = _sub(aside, "p")
+    ref = ctx.first_ref.get(index)
+    if ref:
+        link = _sub(first, "a", href=f"#{ref}", role="doc-backlink")
+        link.text = label
+        link.tail = f" {paragraphs[0].strip()}".rstrip() or None
+    else:
+        first.text = f"{label} {paragraphs[0].strip()}".rstrip()
+    for text in paragraphs[1:]:
+        _sub(aside, "p").text = text.strip()
+
+
+def _toc_entries(ctx: _Context, parts: list[_Part]) -> list[_TocEntry]:
+    """Title page, then the <h2> headings (with their <h3>s), or the text as one entry."""
+    entries = [_TocEntry("title.xhtml", ctx.labels[3])]
+    first = ctx.headings[0] if ctx.headings else None
+    starts_with_heading = (
+        first is not None and parts[0].blocks and parts[0].blocks[0].kind is BlockKind.HEADING
+    )
+    if not starts_with_heading:
+        entries.append(_TocEntry(parts[0].file_name, ctx.title))
+    for file_name, level, hid, text in ctx.headings:
+        entry = _TocEntry(f"{file_name}#{hid}", text or ctx.title)
+        if level > 2 and len(entries) > 1 and "#" in entries[-1].href:
+            if level == 3:
+                entries[-1].children.append(entry)
+            continue  # deeper levels are left out of the toc
+        entries.append(entry)
+    return entries
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def _has_content(block: Block) -> bool:
+    return any(isinstance(p, NoteRef) or _xml_safe(p).strip() for p in block.content)
+
+
+def _heading_level(block: Block) -> int:
+    return min(max(block.level, 2), 6)  # <h1> is the book title on the title page
+
+
+def _heading_text(block: Block) -> str:
+    return _clean("".join(p for p in block.content if isinstance(p, str)))
+
+
+def _xml_safe(text: str) -> str:
+    """Drop characters XML 1.0 cannot hold (lxml would refuse them, readers would choke)."""
+    return _XML_FORBIDDEN_RE.sub("", text)
+
+
+def _clean(text: str) -> str:
+    """XML-safe with whitespace collapsed: for metadata and one-line labels."""
+    return " ".join(_xml_safe(text).split())
+
+
+def _language(value: str) -> str:
+    """A well-formed BCP 47 tag for dc:language / xml:lang; ``und`` when missing or broken.
+
+    >>> _language("sv_SE"), _language(""), _language("not a language")
+    ('sv-SE', 'und', 'und')
+    """
+    tag = value.strip().replace("_", "-")
+    return tag if _LANG_RE.match(tag) else "und"
+
+
+def _parse_date(value: str) -> tuple[int, int | None, int | None] | None:
+    """(year, month, day) of an ISO 8601 ``YYYY[-MM[-DD]]`` date, or None if invalid."""
+    match = _DATE_RE.match(value.strip())
+    if not match:
+        return None
+    year, month, day = (int(g) if g else None for g in match.groups())
+    try:
+        dt.date(year, month or 1, day or 1)
+    except ValueError:
+        return None
+    return year, month, day
+
+
+def _is_date_line(
+    line: str, date: tuple[int, int | None, int | None], human: str, iso: str
+) -> bool:
+    """Does this front line state the book's date (``6 september 1935``, ``Paris, 1788``)?"""
+    if human in line or iso in line:
+        return True
+    return str(date[0]) in line and len(line.split()) <= 5  # short: a date line, not a note
+
+
+def _human_date(date: tuple[int, int | None, int | None], months: tuple[str, str] | None) -> str:
+    """``6 september 1935`` for sv, ``6. September 1935`` for de; ISO when no month names."""
+    year, month, day = date
+    if months is None or month is None:
+        return "-".join(f"{v:02d}" if i else str(v) for i, v in enumerate(date) if v is not None)
+    name = months[0].split()[month - 1]
+    if day is None:
+        return f"{name} {year}"
+    return months[1].format(d=day, m=name, y=year)
+
+
+def _modified_datetime(book: Book) -> dt.datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+        except (OverflowError, OSError, ValueError):
+            pass  # out of range: fall back as if unset
+    date = _parse_date(book.metadata.date)
+    if date and date[1] and date[2]:
+        return dt.datetime(date[0], date[1], date[2], tzinfo=dt.UTC)
+    return FALLBACK_MODIFIED
+
+
+def _stylesheet() -> bytes:
+    return resources.files("ebookmaker").joinpath("data/book.css").read_bytes()
+
+
+def _normalize_zip(data: bytes) -> bytes:
+    """Rewrite ebooklib's zip: fixed dates/attributes, ``mimetype`` first and stored,
+    then ``META-INF``, the package document, everything else by name."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        contents = {info.filename: source.read(info) for info in source.infolist()}
+    first = ["mimetype", "META-INF/container.xml"]
+    opf = sorted(n for n in contents if n.endswith(".opf"))
+    order = first + opf + sorted(n for n in contents if n not in first and n not in opf)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in order:
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.create_system = 3  # Unix, so external_attr means rw-r--r--
+            info.external_attr = 0o100644 << 16
+            if name == "mimetype":
+                info.compress_type = zipfile.ZIP_STORED
+                target.writestr(info, b"application/epub+zip")
+            else:
+                info.compress_type = zipfile.ZIP_DEFLATED
+                target.writestr(info, contents[name], compresslevel=9)
+    return out.getvalue()
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the rename durable; not possible on every platform, so errors are ignored."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

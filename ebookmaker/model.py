@@ -26,6 +26,8 @@ class Role(StrEnum):
     PAGE_NUMBER = "page-number"
     SEPARATOR = "separator"  # footnote separator rule (often only spaces)
     LINK = "link"  # stray URL in a note area, re-attached to a note
+    HEADING = "heading"  # a heading line of the body (level in Line.level)
+    QUOTE = "quote"  # a line of a block quote in the body
     BLANK = "blank"
 
 
@@ -55,6 +57,7 @@ class Line:
     markers: list[Marker] = field(default_factory=list)
     note_label: str | None = None  # this line starts a footnote with this printed label
     page_start: bool = False  # the first body line of a page
+    level: int = 2  # for HEADING lines: 2 = h2, 3 = h3
 
 
 @dataclass

@@ -11,9 +11,13 @@ from dataclasses import dataclass, field
 from .explain import Report
 from .model import Block, BlockKind, Book, Metadata, Note, Role, SourceDocument
 from .readers import normalize_text, read_text
+from .steps.artefacts import remove_page_artefacts
+from .steps.joined_hyphens import restore_joined_hyphens
 from .steps.language import detect_language
+from .steps.noteareas import find_note_areas
 from .steps.notes import gather_notes, link_notes
 from .steps.paragraphs import unwrap
+from .steps.structure import mark_structure
 from .steps.titleblock import metadata_from_front, split_colophon, split_front
 
 
@@ -39,6 +43,8 @@ def convert_text(text: str, options: Options | None = None, name: str = "") -> t
     text = normalize_text(text)
     doc = read_text(text, name=name, shape=options.input_format)
     report.add("reader", "shape", doc.shape, evidence=f"{len(doc.pages)} pages")
+    remove_page_artefacts(doc, report)  # running headers, page numbers
+    find_note_areas(doc, report)  # note areas and markers where the reader left them unknown
 
     language = options.language
     if not language:
@@ -55,6 +61,8 @@ def convert_text(text: str, options: Options | None = None, name: str = "") -> t
             "notes", "unlinked", f"marker {marker.label} has no note", line=line.number, unsure=True
         )
 
+    restore_joined_hyphens(doc, language, report)  # hyphens the extractor already removed
+    mark_structure(doc, report)  # headings and block quotes
     decide = _hyphen_decider(doc, language)
     blocks = unwrap(doc, report, decide_hyphen=decide)
     front, body = split_front(blocks, report)

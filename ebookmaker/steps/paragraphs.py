@@ -20,6 +20,12 @@ from ..explain import Report
 from ..model import Block, BlockKind, Inline, Line, NoteRef, Role, SourceDocument
 
 STEP = "paragraphs"
+TEXT_ROLES = (Role.BODY, Role.HEADING, Role.QUOTE)
+KIND_OF_ROLE = {
+    Role.BODY: BlockKind.PARAGRAPH,
+    Role.HEADING: BlockKind.HEADING,
+    Role.QUOTE: BlockKind.BLOCKQUOTE,
+}
 # Sentence end: . ! ? : … optionally followed by closing quotes/brackets.
 SENTENCE_END_RE = re.compile(r"[.!?:…][\"'”’»)\]]*$|[\"”»]$")
 FIRST_WORD_RE = re.compile(r"^\S+")
@@ -137,16 +143,19 @@ def unwrap(
     that ends in ``left-`` followed by a line starting with ``right`` (``soft``: the hyphen was
     marked as a soft one); without it, hyphens are joined.
     """
-    body = [line for line in doc.lines() if line.role == Role.BODY]
-    measure = measure_of(body)
+    body = [line for line in doc.lines() if line.role in TEXT_ROLES]
+    measure = measure_of([line for line in body if line.role == Role.BODY])
     blocks: list[Block] = []
     current: list[Inline] = []
     start = 0
 
     def _block(parts: list[Inline], first: int, end: int) -> Block:
+        role = body[first].role
+        kind = KIND_OF_ROLE[role]
         return Block(
-            BlockKind.PARAGRAPH,
+            kind,
             _merge_text(parts),
+            level=body[first].level if role == Role.HEADING else 2,
             first_line=body[first].number,
             line_count=end - first,
         )
@@ -160,7 +169,14 @@ def unwrap(
         next_line = body[index + 1] if index + 1 < len(body) else None
         if next_line is None:
             break
-        brk, evidence, unsure = ends_paragraph(line, next_line, measure)
+        if next_line.role != line.role or (
+            line.role == Role.HEADING and next_line.level != line.level
+        ):
+            brk, evidence, unsure = True, f"{line.role.value} → {next_line.role.value}", False
+        elif line.role == Role.HEADING:
+            brk, evidence, unsure = False, "heading continues", False
+        else:
+            brk, evidence, unsure = ends_paragraph(line, next_line, measure)
         if next_line.page_start or unsure:
             report.add(
                 STEP,

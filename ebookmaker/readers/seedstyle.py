@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import re
 
+from ..metrics import text_width
 from ..model import Line, Marker, Page, Role, SourceDocument
 
 LABEL_RE = re.compile(r"^\s*(\d{1,4}|[*†‡§‖¶#]{1,3})\s*$")
+GLUED_LABEL_RE = re.compile(r"^\s*(\d{1,3}|[*†‡§‖¶]{1,3})\s+(\S.*)$")
 URL_RE = re.compile(r"^\s*(https?://|www\.)\S+\s*$")
 SEPARATOR_MIN_SPACES = 10
 LOST_LABEL = "?"
@@ -50,6 +52,54 @@ def looks_like_seedstyle(text: str) -> bool:
     return followed_by_blank / len(nonblank) > 0.6
 
 
+def _continues_numbering(label: str, lines: list[Line]) -> bool:
+    """Would a note labelled ``label`` be the next note of this note area?
+
+    >>> _continues_numbering("3", [Line("", 0, note_label="2", role=Role.NOTE)])
+    True
+    >>> _continues_numbering("1956", [Line("", 0, note_label="12", role=Role.NOTE)])
+    False
+    """
+    previous = [line.note_label for line in lines if line.note_label]
+    if not label.isdigit():
+        return True
+    if not previous or not previous[-1].isdigit():
+        return int(label) < 1000
+    return int(label) == int(previous[-1]) + 1
+
+
+def _starts_lost_note_area(
+    raw: list[str], index: int, body_widths: list[float], page_markers: set[str]
+) -> bool:
+    """Is the indented line at ``index`` (directly after body text) a note, not a page start?
+
+    Both follow a body line without an empty line between. A note that lost its label keeps
+    the label's space (two leading spaces), and note lines are set in a smaller font, so
+    they run wider than any body line; a new page starts with a body line or a header. A
+    label that repeats a marker already used on this page also starts a note.
+    """
+    if raw[index].startswith("  "):
+        return True
+    if not body_widths:
+        return False
+    ahead: list[float] = []
+    k = index
+    while k < len(raw) and len(ahead) < 4:
+        line = raw[k]
+        if line.strip():
+            label = LABEL_RE.match(line)
+            if label and not line.endswith(" ") and label.group(1) in page_markers:
+                return True  # a label whose marker this page already used: a note follows
+            if label or (k > index and line.startswith(" ") and raw[k - 1].strip()):
+                break
+            ahead.append(text_width(line.strip()))
+        elif len(line) >= SEPARATOR_MIN_SPACES:
+            break
+        k += 1
+    widest_body = sorted(body_widths)[int(0.9 * (len(body_widths) - 1))]
+    return bool(ahead) and max(ahead) > 1.08 * widest_body
+
+
 def read_seedstyle(text: str, name: str = "") -> SourceDocument:
     """Read text of the copy-paste shape into pages of printed lines."""
     raw = text.split("\n")
@@ -57,6 +107,8 @@ def read_seedstyle(text: str, name: str = "") -> SourceDocument:
     in_notes = False
     pending_marker: tuple[str, int] | None = None  # label waiting for its continuation
     current: Line | None = None  # the printed line being assembled
+    body_widths: list[float] = []  # widths of the body lines read so far
+    page_markers: set[str] = set()  # marker labels used on the current page
     i = 0
 
     def blank_before(index: int) -> bool:
@@ -80,13 +132,22 @@ def read_seedstyle(text: str, name: str = "") -> SourceDocument:
             i += 1
             continue
 
-        label = LABEL_RE.match(source)
+        # A cut-out label has no trailing space; a printed line always ends with one, so a
+        # number followed by a space is a printed line (a page number, a year).
+        label = LABEL_RE.match(source) if not source.endswith(" ") else None
+        if in_notes and label is None and LABEL_RE.match(source):
+            page.lines.append(Line(stripped, page.index, number, role=Role.PAGE_NUMBER))
+            current = None
+            pending_marker = None
+            i += 1
+            continue
         starts_with_space = source.startswith(" ")
         directly_after_text = i > 0 and raw[i - 1].strip() != ""
 
         if label and current is not None and not blank_before(i) and not in_notes:
             # A note marker cut out of a body line: the rest of the line follows.
             current.markers.append(Marker(len(current.text), label.group(1)))
+            page_markers.add(label.group(1))
             pending_marker = (label.group(1), number)
             i += 1
             continue
@@ -117,22 +178,44 @@ def read_seedstyle(text: str, name: str = "") -> SourceDocument:
             continue
         pending_marker = None
 
-        if in_notes and starts_with_space and directly_after_text:
-            # A page start directly after the last note line.
-            in_notes = False
-            pages.append(Page(len(pages)))
-            page = pages[-1]
-            current = Line(stripped, page.index, number, role=Role.BODY, page_start=True)
-            page.lines.append(current)
-            i += 1
-            continue
-
-        if not in_notes and starts_with_space and directly_after_text and current is not None:
+        if (
+            not in_notes
+            and starts_with_space
+            and directly_after_text
+            and current is not None
+            and _starts_lost_note_area(raw, i, body_widths, page_markers)
+        ):
             # The page lost its separator and first note label: a note starts here.
             in_notes = True
             page.lines.append(Line("", page.index, number, role=Role.SEPARATOR))
             current = Line(stripped, page.index, number, role=Role.NOTE, note_label=LOST_LABEL)
             page.lines.append(current)
+            i += 1
+            continue
+
+        if starts_with_space and directly_after_text:
+            # A page start directly after the last note line (or body line of a page without notes).
+            in_notes = False
+            pages.append(Page(len(pages)))
+            page = pages[-1]
+            page_markers = set()
+            current = Line(stripped, page.index, number, role=Role.BODY, page_start=True)
+            page.lines.append(current)
+            i += 1
+            continue
+
+        glued = GLUED_LABEL_RE.match(source) if in_notes else None
+        if glued and _continues_numbering(glued.group(1), page.lines):
+            # A note whose label is printed on the same line as its text ("1 Så kallas…").
+            current = Line(
+                glued.group(2).strip(),
+                page.index,
+                number,
+                role=Role.NOTE,
+                note_label=glued.group(1),
+            )
+            page.lines.append(current)
+            pending_marker = None
             i += 1
             continue
 
@@ -143,6 +226,8 @@ def read_seedstyle(text: str, name: str = "") -> SourceDocument:
             continue
 
         role = Role.NOTE if in_notes else Role.BODY
+        if not in_notes:
+            body_widths.append(text_width(stripped))
         current = Line(
             stripped,
             page.index,

@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from ..explain import Report
+from ..metrics import text_width
 from ..model import Block, BlockKind, Inline, Line, NoteRef, Role, SourceDocument
 
 STEP = "paragraphs"
@@ -32,25 +32,6 @@ FIRST_WORD_RE = re.compile(r"^\S+")
 # "S." or "G. D. H." at a line end is an initial, not a sentence end.
 INITIAL_RE = re.compile(r"(?:^|[\s(])\w\.$")
 SHORT_LINE_SLACK = 0.25
-
-
-@lru_cache(maxsize=1)
-def _font():
-    from importlib.resources import files
-
-    from PIL import ImageFont
-
-    return ImageFont.truetype(str(files("ebookmaker") / "fonts" / "DejaVuSerif.ttf"), 100)
-
-
-@lru_cache(maxsize=65536)
-def text_width(text: str) -> float:
-    """Advance width of ``text`` in a serif font at size 100 (relative units).
-
-    >>> text_width("mmm") > text_width("iii")
-    True
-    """
-    return float(_font().getlength(text))
 
 
 @dataclass

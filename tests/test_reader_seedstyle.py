@@ -51,3 +51,43 @@ def test_lost_separator_and_label_start_a_note():
     notes = [line for line in doc.lines() if line.role == Role.NOTE]
     assert notes[0].note_label == "?" and notes[0].text == "A note without number."
     assert notes[2].note_label == "2"
+
+
+def test_page_without_notes_starts_at_an_indented_line_of_body_width():
+    text = (
+        "A body line that is long enough to set the measure of the page \n\n"
+        "and it ends here without notes. \n Running Header \n\nNext page text goes on. \n"
+    )
+    doc = read_seedstyle(text)
+    assert len(doc.pages) == 2
+    assert doc.pages[1].lines[0].text == "Running Header"
+    assert all(line.role == Role.BODY for line in doc.lines())
+
+
+def test_number_line_with_trailing_space_in_a_note_area_is_a_page_number():
+    text = f"Body text ends.\n1\n more \n\n{SEPARATOR}\n1\n The note. \n\n7 \n Next page. \n"
+    doc = read_seedstyle(text)
+    roles = [(line.role, line.text) for line in doc.lines()]
+    assert (Role.PAGE_NUMBER, "7") in roles
+    assert doc.pages[1].lines[0].text == "Next page."
+
+
+def test_label_glued_to_note_text_continues_the_numbering():
+    text = (
+        f"Body.\n1\n more \n\n{SEPARATOR}\n1 First note. \n\n2 Second note. \n\n1956 is a year. \n"
+    )
+    doc = read_seedstyle(text)
+    labels = [line.note_label for line in doc.lines() if line.role == Role.NOTE]
+    assert labels == ["1", "2", None]
+
+
+def test_note_area_without_separator_found_by_a_repeated_marker_label():
+    text = (
+        "Body line of the page with a marker here,\n13\n and more text \n\n"
+        "goes on to the end of the page and stops. \n"
+        " continued note text from the previous page. \n13\n\n The note for marker thirteen. \n"
+    )
+    doc = read_seedstyle(text)
+    notes = [line for line in doc.lines() if line.role == Role.NOTE]
+    assert notes[0].text == "continued note text from the previous page."
+    assert notes[1].note_label == "13"

@@ -32,6 +32,7 @@ FIRST_WORD_RE = re.compile(r"^\S+")
 # "S." or "G. D. H." at a line end is an initial, not a sentence end.
 INITIAL_RE = re.compile(r"(?:^|[\s(])\w\.$")
 SHORT_LINE_SLACK = 0.25
+JOINED_LINE_FACTOR = 1.06
 
 
 @dataclass
@@ -65,10 +66,16 @@ def line_parts(line: Line, unlinked_as_text: bool = True) -> list[Inline]:
 
 
 def measure_of(lines: list[Line]) -> float:
-    """The text measure: the width that the fullest lines reach (90th percentile width)."""
+    """The text measure: the width that the fullest lines reach.
+
+    The 90th percentile of line widths, ignoring lines far wider than the median (two
+    printed lines an extractor ran together, a table row).
+    """
     widths = sorted(text_width(line.text) for line in lines if line.text)
     if not widths:
         return 0.0
+    median = widths[len(widths) // 2]
+    widths = [w for w in widths if w <= 1.3 * median] or widths
     return widths[int(0.9 * (len(widths) - 1))]
 
 
@@ -79,14 +86,23 @@ def ends_paragraph(line: Line, next_line: Line, measure: float) -> tuple[bool, s
     >>> ends_paragraph(a, b, measure=5000)[0]
     True
     """
-    if next_line.gap_before:
+    # A gap or an indent only tells something within a page: at a page top they are layout.
+    same_page = next_line.page == line.page and not next_line.page_start
+    if next_line.gap_before and same_page:
         return True, "a vertical gap precedes the next line", False
-    if next_line.indent > line.indent and next_line.indent >= 2 and not next_line.page_start:
+    if next_line.indent > line.indent and next_line.indent >= 2 and same_page:
         return True, "the next line is indented", False
     text = line.text.rstrip()
     first = FIRST_WORD_RE.match(next_line.text.strip())
     first_word = first.group(0) if first else ""
-    room = measure - text_width(text + " ")
+    width = text_width(text + " ")
+    joined = width > JOINED_LINE_FACTOR * measure
+    if joined:
+        # The extractor ran two printed lines together (it joined a hyphenated line end):
+        # only the last printed line's fill counts, and the first one was full.
+        full_lines = max(1, int(width / measure + 0.05))
+        width -= measure * full_lines
+    room = measure - width
     need = text_width(first_word)
     # A superscript marker takes width the plain text does not show: allow for it.
     if line.markers:
@@ -101,6 +117,7 @@ def ends_paragraph(line: Line, next_line: Line, measure: float) -> tuple[bool, s
         )
         if (
             starts_new
+            and not joined
             and room >= need + SHORT_LINE_SLACK * measure
             and not text.endswith((",", ";", "-"))
         ):
@@ -158,12 +175,13 @@ def unwrap(
             brk, evidence, unsure = False, "heading continues", False
         else:
             brk, evidence, unsure = ends_paragraph(line, next_line, measure)
-        if next_line.page_start or unsure:
+        if next_line.page != line.page or next_line.page_start or unsure:
             report.add(
                 STEP,
                 "break" if brk else "join",
                 f"{line.text[-30:]!r} | {next_line.text[:30]!r}",
-                evidence=evidence + (" (across a page break)" if next_line.page_start else ""),
+                evidence=evidence
+                + (" (across a page break)" if next_line.page != line.page else ""),
                 line=line.number,
                 unsure=unsure,
             )

@@ -1,10 +1,524 @@
-"""Note areas and note markers in shapes that do not mark them (to be written: issue 3)."""
+"""Note areas and note markers in shapes that do not mark them (pdftotext, pypdf, PDFium, …).
+
+A plain extraction prints a page's footnotes after its body lines, in one of these shapes:
+
+* the label glued to the note text (``4Att en god…``) or before it with a space (``4 Att``);
+* the label alone on a line, the note text on the next line (``pdftotext -layout``);
+* the labels alone on lines *after* the note texts (``pdftotext`` in its default mode);
+
+and the note markers in the body as digits or symbols glued to a word or punctuation
+(``utredning,4 ville``) or set off by a space (``utredning, 4 ville``).
+
+Evidence is taken only from the document: a marker candidate counts only when a note with the
+same label is found at the bottom of the same page, and a note label only when a marker for it
+stands on that page; labels must rise through the document (gaps of up to
+:data:`MAX_LABEL_GAP` are allowed, as when a note number is missing in the source). A note that
+runs over a page break continues at the bottom of the next page without a label: those lines
+become unlabelled note lines, which :func:`~ebookmaker.steps.notes.gather_notes` appends to the
+previous note. Bare page numbers at a page's top or bottom (those that follow the page index)
+are never taken for note labels.
+
+Everything is linear in the number of lines.
+"""
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
 from ..explain import Report
-from ..model import SourceDocument
+from ..model import Line, Marker, Page, Role, SourceDocument
+
+STEP = "notes"
+SYMBOLS = "*†‡§‖¶"
+MAX_LABEL_GAP = 3  # a label may skip up to two numbers (a note missing in the source)
+MAX_CONTINUATION_LINES = 15
+SENTENCE_END = ".!?…"
+CLOSERS = "\"'”’»)]"
+
+_ALONE_RE = re.compile(r"^(\d{1,3}|[*†‡§‖¶]{1,3})$")
+_GLUED_RE = re.compile(r"^(\d{1,3})(?=[^\W\d_]|[\"“”„«»‘’'(\[])")
+_SPACED_RE = re.compile(r"^(\d{1,3})\s+(?=[^\W\d_]|[\"“”„«»‘’'(\[])")
+_SYMBOL_START_RE = re.compile(r"^([*†‡§‖¶]{1,3})\s*(?=[^\W\d_]|[\"“”„«»‘’'(\[])")
+_NUMBER_RE = re.compile(r"(?<!\d)(\d{1,3})(?!\d)")
+_SYMBOL_RE = re.compile(r"[*†‡§‖¶]{1,3}")
+_PUNCT_BEFORE = ".,;:!?)\"'’”»"
+
+
+@dataclass(frozen=True)
+class LabelStart:
+    """A line that begins with a note label: ``kind`` is alone, glued or spaced."""
+
+    label: str
+    kind: str
+    rest: str
+
+
+@dataclass(frozen=True)
+class MarkerCandidate:
+    """A possible note marker in a body line: ``text[start:end]`` is removed when it is one."""
+
+    label: str
+    kind: str  # glued or spaced
+    start: int
+    end: int
+    offset: int  # where the marker stands in the cleaned text
+
+
+@dataclass
+class _State:
+    """What the walk through the document knows so far."""
+
+    last_number: int | None = None
+    width: float = 0.0  # typical length of a full body line, in characters
+    open_note: list[Line] = field(default_factory=list)  # last note, if it looks unfinished
+
+
+def label_value(label: str) -> int | None:
+    """The place of a label in its sequence: ``'12'`` → 12, ``'†'`` → 2, ``'**'`` → 7.
+
+    >>> [label_value(x) for x in ("12", "*", "†", "**", "x")]
+    [12, 1, 2, 7, None]
+    """
+    if label.isdigit():
+        return int(label)
+    if label and all(c == label[0] for c in label) and label[0] in SYMBOLS:
+        return SYMBOLS.index(label[0]) + 1 + len(SYMBOLS) * (len(label) - 1)
+    return None
+
+
+def parse_label_start(text: str) -> LabelStart | None:
+    """The note label a line begins with, if any.
+
+    >>> parse_label_start("4Att en god ansats")
+    LabelStart(label='4', kind='glued', rest='Att en god ansats')
+    >>> parse_label_start("12 Man kan")
+    LabelStart(label='12', kind='spaced', rest='Man kan')
+    >>> parse_label_start("†")
+    LabelStart(label='†', kind='alone', rest='')
+    >>> parse_label_start("1848 war ein Jahr") is None, parse_label_start("1. Mai") is None
+    (True, True)
+    """
+    if m := _ALONE_RE.match(text):
+        return LabelStart(m.group(1), "alone", "")
+    if m := _GLUED_RE.match(text):
+        return LabelStart(m.group(1), "glued", text[m.end() :])
+    if m := _SPACED_RE.match(text):
+        return LabelStart(m.group(1), "spaced", text[m.end() :])
+    if m := _SYMBOL_START_RE.match(text):
+        return LabelStart(m.group(1), "glued", text[m.end() :])
+    return None
+
+
+def _after_word(text: str, index: int) -> bool:
+    """True when ``text[:index]`` ends with a letter, or with punctuation after a letter."""
+    if index <= 0:
+        return False
+    c = text[index - 1]
+    if c.isalpha():
+        return True
+    if c in _PUNCT_BEFORE:
+        k = index - 1
+        while k > 0 and text[k - 1] in _PUNCT_BEFORE:
+            k -= 1
+        return k > 0 and text[k - 1].isalpha()
+    return False
+
+
+def marker_candidates(text: str) -> list[MarkerCandidate]:
+    """Numbers and symbols that may be note markers: glued to a word or punctuation, or set
+    off by one space after one. Years (four digits) and numbers in figures are not.
+
+    >>> [(c.label, c.kind) for c in marker_candidates("utredning,4 ville och 1848 år.5")]
+    [('4', 'glued'), ('5', 'glued')]
+    >>> [(c.label, c.kind, c.offset) for c in marker_candidates("inflytande. 5 Och")]
+    [('5', 'spaced', 11)]
+    >>> [c.label for c in marker_candidates("700 kr. 11 Men se s. 12 i boken")]
+    ['11']
+    >>> marker_candidates("5–9 procent, s. 12, 1,000")
+    []
+    >>> [(c.label, c.kind) for c in marker_candidates("betydelse.† Men")]
+    [('†', 'glued')]
+    """
+    found: list[MarkerCandidate] = []
+    for m in _NUMBER_RE.finditer(text):
+        start, end = m.span()
+        after = text[end : end + 1]
+        if after and not (after.isspace() or after in ",.;:)!?\"'’”»"):
+            continue  # "2nd", "5–9", "12a"
+        if _after_word(text, start):
+            found.append(MarkerCandidate(m.group(1), "glued", start, end, start))
+        elif (
+            start >= 2
+            and text[start - 1] == " "
+            and _after_word(text, start - 1)
+            and not (
+                _abbreviation_before(text, start - 1) and not text[end + 1 : end + 2].isupper()
+            )
+            and (not after or after.isspace() or after in ",.;:)\"'’”»")
+        ):
+            found.append(MarkerCandidate(m.group(1), "spaced", start - 1, end, start - 1))
+    for m in _SYMBOL_RE.finditer(text):
+        start, end = m.span()
+        after = text[end : end + 2]
+        if after[:1] and not (after[:1].isspace() or after[:1] in ",.;:)"):
+            continue
+        if after[:1] == " " and after[1:2].isdigit():
+            continue  # "§ 12"
+        if _after_word(text, start):
+            found.append(MarkerCandidate(m.group(0), "glued", start, end, start))
+    found.sort(key=lambda c: c.start)
+    return found
+
+
+def _abbreviation_before(text: str, index: int) -> bool:
+    """True when ``text[:index]`` ends with a short abbreviation that takes a number
+    ("s.", "p.", "chap.", "N:o", "Nr."), so that the number after it is a reference.
+
+    >>> _abbreviation_before("se s.", 5), _abbreviation_before("ville.", 6)
+    (True, False)
+    """
+    word = text[:index].rsplit(" ", 1)[-1]
+    return (word.endswith(".") and len(word) <= 5 and word[:1].islower()) or ":" in word[:-1]
+
+
+def _ends_sentence(text: str) -> bool:
+    """True when a line ends a sentence (a paragraph may end here).
+
+    >>> _ends_sentence('hade då upphört att verka".'), _ends_sentence("irgend worinn zu")
+    (True, False)
+    """
+    stripped = text.rstrip(CLOSERS + " ")
+    return bool(stripped) and stripped[-1] in SENTENCE_END
+
+
+def _fits(last: int | None, value: int, numeric: bool) -> bool:
+    """True when ``value`` may be the next label after ``last`` (symbols restart at ``*``)."""
+    if not numeric:
+        return True  # symbol labels restart on every page; their order is checked per page
+    return last is None or last < value <= last + MAX_LABEL_GAP
+
+
+# --- page numbers -------------------------------------------------------------------------
+
+
+def _page_number_lines(doc: SourceDocument) -> set[int]:
+    """ids of bare-number lines at a page's top or bottom that follow the page index.
+
+    The artefacts step marks page numbers when it can; this only keeps them from being
+    read as note labels when it did not.
+    """
+    slots: list[tuple[Line, int]] = []
+    for page in doc.pages:
+        if any(line.role == Role.PAGE_NUMBER for line in page.lines):
+            continue  # the artefacts step found this page's number
+        body = [line for line in page.lines if line.role == Role.BODY]
+        ends = [body[:2], list(reversed(body[-2:]))]
+        for end in ends:
+            for line in end:
+                if line.text.isdigit() and len(line.text) <= 4:
+                    slots.append((line, int(line.text) - page.index))
+                    break
+    offsets = Counter(offset for _, offset in slots)
+    if not offsets:
+        return set()
+    offset, count = offsets.most_common(1)[0]
+    if count < max(2, len(doc.pages) * 0.3):
+        return set()
+    return {id(line) for line, o in slots if o == offset}
+
+
+# --- the walk -----------------------------------------------------------------------------
 
 
 def find_note_areas(doc: SourceDocument, report: Report) -> None:
     """Mark footnote lines (Role.NOTE, note_label) and body markers (Line.markers)."""
+    lines = doc.lines()
+    if any(line.role == Role.NOTE or line.markers for line in lines):
+        return  # the reader marked them already
+    page_numbers = _page_number_lines(doc)
+    state = _State(width=_body_width(lines))
+    for page in doc.pages:
+        content = [
+            line for line in page.lines if line.role == Role.BODY and id(line) not in page_numbers
+        ]
+        if content:
+            _note_page(page, content, state, report)
+
+
+def _note_page(page: Page, content: list[Line], state: _State, report: Report) -> None:
+    starts = {i: s for i, line in enumerate(content) if (s := parse_label_start(line.text))}
+    candidates = [(i, c) for i, line in enumerate(content) for c in marker_candidates(line.text)]
+    by_label: dict[str, list[int]] = {}
+    for k, (_, c) in enumerate(candidates):
+        by_label.setdefault(c.label, []).append(k)
+
+    def marker_before(label: str, index: int, strong_label: bool) -> bool:
+        return any(
+            candidates[k][0] < index and (strong_label or candidates[k][1].kind == "glued")
+            for k in by_label.get(label, ())
+        )
+
+    def weak_pair_ok(i: int, value: int, last: int | None) -> bool:
+        """A spaced label with a spaced marker: only the next number, after a gap."""
+        prev = content[i - 1]
+        return (
+            last is not None
+            and value == last + 1
+            and (content[i].gap_before or _ends_sentence(prev.text))
+            and marker_before(str(value), i, True)
+        )
+
+    # 1. The area starts at the first label that fits the numbering and has a marker above it.
+    area = None
+    for i, s in sorted(starts.items()):
+        value = label_value(s.label)
+        if value is None or i == 0 or not _fits(state.last_number, value, s.label.isdigit()):
+            continue
+        if marker_before(s.label, i, s.kind != "spaced") or (
+            s.kind == "spaced" and weak_pair_ok(i, value, state.last_number)
+        ):
+            area = i
+            break
+    end = len(content)
+    notes: list[tuple[str, int]] = []  # (label, index of its first text line)
+    trailing: list[str] = []  # labels printed after the note texts (pdftotext)
+    separators: list[int] = []
+    if area is not None:
+        current = state.last_number
+        pending: list[str] = []  # labels alone on their lines, waiting for their texts
+        expect_start = False
+        used: set[str] = set()
+        for j in range(area, end):
+            s = starts.get(j)
+            accepted = None
+            if s is not None and s.label not in used and (value := label_value(s.label)):
+                numeric = s.label.isdigit()
+                nxt = current + 1 if (numeric and current is not None) else None
+                if _fits(current, value, numeric) and (
+                    marker_before(s.label, area, s.kind != "spaced")
+                    or (nxt is not None and value == nxt and s.kind != "spaced")
+                    or (s.kind == "spaced" and weak_pair_ok(j, value, current))
+                ):
+                    accepted = s
+                elif s.kind == "alone" and marker_before(s.label, area, True):
+                    accepted = s  # a label out of order, printed after its text (pdftotext)
+            if accepted is None:
+                if pending and (expect_start or _ends_sentence(content[j - 1].text)):
+                    notes.append((pending.pop(0), j))
+                expect_start = False
+                continue
+            used.add(accepted.label)
+            if accepted.label.isdigit():
+                v = int(accepted.label)
+                current = v if current is None else max(current, v)
+            if accepted.kind == "alone":
+                separators.append(j)
+                pending.append(accepted.label)
+                expect_start = True
+            else:
+                trailing.extend(pending)
+                pending = []
+                notes.append((accepted.label, j))
+        trailing.extend(pending)
+        state.last_number = current
+
+    # 2. Labels printed after their texts: the texts are the paragraphs above the area.
+    top = area if area is not None else end
+    if trailing:
+        top = _texts_before_labels(content, top, trailing, notes, candidates, state.width, report)
+
+    # 3. A note that ran over the page break continues above this page's notes.
+    continuation_top = top
+    if state.open_note:
+        continuation_top = _continuation(content, top, candidates)
+        if continuation_top < top:
+            report.add(
+                STEP,
+                "area",
+                f"{top - continuation_top} line(s) continue the note from the previous page",
+                evidence="the previous page's last note ends mid-sentence at full width",
+                line=content[continuation_top].number,
+                unsure=True,
+            )
+
+    # 4. Apply: roles and labels of the area, markers in the body above it.
+    area_lines = range(continuation_top, end)
+    for j in area_lines:
+        content[j].role = Role.NOTE
+    for j in separators:
+        content[j].role = Role.SEPARATOR
+    for label, j in notes:
+        line = content[j]
+        s = starts.get(j)
+        if s is not None and s.label == label and s.kind != "alone" and j not in separators:
+            line.text = s.rest
+        line.note_label = label
+        report.add(
+            STEP,
+            "area",
+            f"note {label} starts: {line.text[:50]}",
+            evidence="label at the page bottom, marker above it on the page",
+            line=line.number,
+            unsure=(s is None or s.kind == "spaced"),
+        )
+    _apply_markers(content, continuation_top, [label for label, _ in notes], candidates, report)
+
+    page_notes = [content[j] for j in area_lines if content[j].role == Role.NOTE]
+    if page_notes or state.open_note:
+        last_start = max((j for _, j in notes), default=None)
+        if last_start is not None:
+            tail = [content[j] for j in range(last_start, end) if content[j].role == Role.NOTE]
+        else:
+            tail = state.open_note + page_notes
+        state.open_note = tail if _looks_unfinished(tail) else []
+
+
+def _texts_before_labels(
+    content: list[Line],
+    top: int,
+    leftovers: list[str],
+    notes: list[tuple[str, int]],
+    candidates: list[tuple[int, MarkerCandidate]],
+    width: float,
+    report: Report,
+) -> int:
+    """Give the labels printed after their note texts to the unlabelled paragraphs above.
+
+    The note texts stand between the body and the labels; they are cut into paragraphs at
+    lines that end a sentence and the last paragraphs are the notes. Returns the new top.
+    """
+    marker_lines = {i for i, c in candidates if c.label in leftovers}
+    start = top
+    while start > 0 and (start - 1) not in marker_lines:
+        start -= 1
+        if content[start].gap_before:
+            break
+    run = [j for j in range(start, top)]
+    # text lines inside the area that no label claimed also count (label-after inside area)
+    if not run:
+        return top
+    breaks = [j for j in run[:-1] if _ends_sentence(content[j].text)]
+    wanted = sorted(leftovers, key=lambda x: label_value(x) or 0)
+    k = len(wanted)
+    if len(breaks) >= k:
+        first = breaks[len(breaks) - k] + 1
+        firsts = [first] + [b + 1 for b in breaks[len(breaks) - k + 1 :]]
+    else:
+        firsts = [start] + [b + 1 for b in breaks]
+        wanted = wanted[len(wanted) - len(firsts) :] if len(firsts) < k else wanted
+    # Body lines above the first note text: as wide as body lines, not ending a sentence.
+    while (
+        firsts
+        and firsts[0] < top - 1
+        and (len(firsts) == 1 or firsts[0] < firsts[1] - 1)
+        and _body_like(content[firsts[0]].text, width)
+        and not _ends_sentence(content[firsts[0]].text)
+    ):
+        firsts[0] += 1
+    for label, j in zip(wanted, firsts, strict=False):
+        notes.append((label, j))
+        report.add(
+            STEP,
+            "area",
+            f"label {label} printed after its note text",
+            evidence="label alone below the note texts; texts cut at sentence ends",
+            line=content[j].number,
+            unsure=True,
+        )
+    notes.sort(key=lambda n: n[1])
+    return firsts[0] if firsts else top
+
+
+def _body_width(lines: list[Line]) -> float:
+    """The median length of lines that look like full body lines (40–159 characters)."""
+    lengths = sorted(len(line.text) for line in lines if 40 <= len(line.text) < 160)
+    return float(lengths[len(lengths) // 2]) if lengths else 0.0
+
+
+def _body_like(text: str, width: float) -> bool:
+    """True when a line is as long as one, two or three body lines joined (a smaller-type
+    note line holds more characters).
+
+    >>> _body_like("x" * 92, 95.0), _body_like("x" * 118, 95.0), _body_like("x" * 186, 95.0)
+    (True, False, True)
+    """
+    if width <= 0:
+        return False
+    return any(0.85 * m * width <= len(text) <= 1.06 * m * width for m in (1, 2, 3))
+
+
+def _continuation(
+    content: list[Line], top: int, candidates: list[tuple[int, MarkerCandidate]]
+) -> int:
+    """First line of the rest of a note that ran over the page break: the paragraph that
+    ends right above this page's own notes (or the page end)."""
+    if top == 0 or not _ends_sentence(content[top - 1].text):
+        return top
+    marker_lines = {i for i, _ in candidates}
+    start = top - 1
+    while start > 0 and top - start < MAX_CONTINUATION_LINES:
+        if content[start].gap_before or _ends_sentence(content[start - 1].text):
+            break
+        if start - 1 in marker_lines:
+            break
+        start -= 1
+    if start == 0 or start in marker_lines:
+        return top
+    return start
+
+
+def _looks_unfinished(note_lines: list[Line]) -> bool:
+    """True when a note's last line runs to the full width without ending a sentence."""
+    if not note_lines:
+        return False
+    last = note_lines[-1].text
+    if _ends_sentence(last):
+        return False
+    widths = [len(line.text) for line in note_lines]
+    return len(note_lines) > 1 and len(last) >= 0.8 * max(widths)
+
+
+def _apply_markers(
+    content: list[Line],
+    area: int,
+    labels: list[str],
+    candidates: list[tuple[int, MarkerCandidate]],
+    report: Report,
+) -> None:
+    """Turn the candidates that match this page's notes into markers, in order."""
+    position = (-1, -1)
+    chosen: list[tuple[int, MarkerCandidate]] = []
+    for label in sorted(labels, key=lambda x: label_value(x) or 0):
+        options = [
+            (i, c)
+            for i, c in candidates
+            if c.label == label and i < area and (i, c.start) > position
+        ]
+        if not options:
+            options = [(i, c) for i, c in candidates if c.label == label and i < area]
+        if not options:
+            report.add(STEP, "marker", f"note {label} has no marker on its page", unsure=True)
+            continue
+        glued = [o for o in options if o[1].kind == "glued"]
+        i, c = (glued or options)[0]
+        position = (i, c.start)
+        chosen.append((i, c))
+    # Remove from right to left so earlier offsets stay valid.
+    for i, c in sorted(chosen, key=lambda o: (o[0], -o[1].start)):
+        line = content[i]
+        line.text = line.text[: c.start] + line.text[c.end :]
+        for m in line.markers:
+            if m.offset > c.start:
+                m.offset -= c.end - c.start
+        line.markers.append(Marker(c.offset, c.label))
+        line.markers.sort(key=lambda m: m.offset)
+        report.add(
+            STEP,
+            "marker",
+            f"{c.label} in “{line.text[max(0, c.offset - 20) : c.offset + 10]}”",
+            evidence=f"{c.kind} to the word before it; note {c.label} at the page bottom",
+            line=line.number,
+            unsure=c.kind == "spaced",
+        )

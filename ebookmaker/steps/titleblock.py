@@ -21,6 +21,8 @@ from ..model import Block, BlockKind, Metadata
 STEP = "titleblock"
 MAX_FRONT_BLOCKS = 5
 MAX_FRONT_LINES = 2
+LONG_FRONT_CHARS = 100  # a title-page line longer than this is a note or running text
+MAX_SUBTITLE_WORDS = 6
 
 MONTHS: dict[str, int] = {}
 for _names in (
@@ -53,11 +55,13 @@ YEAR_RE = re.compile(r"\b(1[4-9]\d\d|20\d\d)\b")
 # Credit words of translators, per language; the name follows.
 TRANSLATOR_RE = re.compile(
     r"(?:översättning|översatt av|oversættelse|oversat af|oversettelse|oversatt av|"
-    r"translation|translated(?: from [\w ]+?)? by|übersetzung|übersetzt von|aus dem \w+ von|"
+    r"translation(?: by)?|translated(?: from [\w ]+?)? by|"
+    r"übersetzung|übersetzt von|aus dem \w+ von|"
     r"traduction|traduit(?: de l'\w+)? par|traducción|traducido por|traduzione|tradotto da|"
     r"vertaling|vertaald door|tłumaczenie|перевод)\s*:?\s*(?P<name>[^,;()\n]+)",
     re.I,
 )
+CREDIT_WITH_YEAR_RE = re.compile(TRANSLATOR_RE.pattern + r"\s*\(?\d{4}\)?", re.I)
 NAME_JOIN_RE = re.compile(r"\s+(?:and|och|og|und|et|y|e|en|i|и)\s+|\s*&\s*|,\s*")
 
 
@@ -117,23 +121,119 @@ def find_translators(text: str) -> list[str]:
     return names
 
 
+def continues(previous: str, text: str) -> bool:
+    """``text`` continues ``previous`` (a title wrapped over two printed lines).
+
+    >>> continues("Discours sur la nécessité et les moyens de", "détruire l'esclavage")
+    True
+    >>> continues("Om tiden", "Anna Berg")
+    False
+    """
+    previous = previous.rstrip()
+    return bool(previous) and not re.search(r"[.!?:;]$", previous) and text[:1].islower()
+
+
+def _merge(first: Block, second: Block) -> Block:
+    return Block(
+        BlockKind.PARAGRAPH,
+        [*first.content, " ", *second.content],
+        first_line=first.first_line,
+        line_count=first.line_count + second.line_count,
+    )
+
+
+def merge_continuations(blocks: list[Block], report: Report) -> list[Block]:
+    """Join a title-block line that continues the one before it (lowercase start, no stop)."""
+    merged: list[Block] = []
+    for block in blocks:
+        if merged and continues(merged[-1].plain_text(), block.plain_text()):
+            report.add(
+                STEP,
+                "join",
+                f"{merged[-1].plain_text()[-30:]!r} + {block.plain_text()[:30]!r}",
+                evidence="the line starts in lowercase and the one before has no stop",
+                line=block.first_line,
+            )
+            merged[-1] = _merge(merged[-1], block)
+        else:
+            merged.append(block)
+    return merged
+
+
+def _gap_after(blocks: list[Block], index: int) -> bool:
+    """The input shows blank lines between ``blocks[index]`` and the next block."""
+    block, after = blocks[index], blocks[index + 1]
+    return after.first_line - block.first_line > block.line_count
+
+
+def _gaps_mark_blocks(blocks: list[Block]) -> bool:
+    """Blank lines are evidence of a block end only where the body's paragraphs lack them.
+
+    (Some extractions put a blank line after every line or every paragraph.)
+    """
+    body = [i for i in range(len(blocks) - 1) if blocks[i].kind == BlockKind.PARAGRAPH]
+    if len(body) < 4:
+        return True
+    with_gap = sum(1 for i in body if _gap_after(blocks, i))
+    return with_gap <= len(body) // 3
+
+
+def is_long_block(block: Block) -> bool:
+    """A block longer than a title-page line: a note about the edition, or running text."""
+    return (
+        len(block.plain_text()) > LONG_FRONT_CHARS
+        or block.line_count > 1
+        and (len(block.plain_text()) > LONG_FRONT_CHARS * 0.75)
+    )
+
+
 def split_front(blocks: list[Block], report: Report) -> tuple[list[Block], list[Block]]:
-    """Split the leading title-block blocks (short: ≤ 2 printed lines each) from the body."""
+    """Split the leading title-block blocks from the body.
+
+    The title block is the leading short paragraph blocks (≤ 2 printed lines, at most five;
+    a title wrapped over two lines counts once). It ends at the first heading, and at a long
+    block — a note about the edition, or the first paragraph of the text — unless that block
+    is shown to belong to the title page: it carries a year (a publication note), or a heading
+    or a blank line (where the extraction does not space every paragraph) follows it. When in
+    doubt the block stays in the body: a body paragraph on the title page is the worse error.
+    """
+    blocks = (
+        merge_continuations(blocks[: MAX_FRONT_BLOCKS + 2], report) + blocks[MAX_FRONT_BLOCKS + 2 :]
+    )
+    gaps_count = _gaps_mark_blocks(blocks)
     count = 0
+    reasons: list[str] = []
     while (
         count < min(MAX_FRONT_BLOCKS, len(blocks) - 1)
         and blocks[count].kind == BlockKind.PARAGRAPH
         and 0 < blocks[count].line_count <= MAX_FRONT_LINES
     ):
+        block = blocks[count]
+        if count >= 2 and is_long_block(block):
+            after = blocks[count + 1]
+            if YEAR_RE.search(block.plain_text()):
+                why = "long block with a year (publication note)"
+            elif after.kind == BlockKind.HEADING:
+                why = "long block followed by a heading"
+            elif gaps_count and _gap_after(blocks, count):
+                why = "long block followed by a blank line"
+            else:
+                report.add(
+                    STEP,
+                    "body",
+                    block.plain_text()[:70],
+                    evidence="long block without title-page evidence: kept as body",
+                    line=block.first_line,
+                    unsure=True,
+                )
+                break
+            reasons.append(why)
+            count += 1
+            break  # a note about the edition closes the title block
+        reasons.append(f"short block ({block.line_count} lines) at the start")
         count += 1
-    for block in blocks[:count]:
-        report.add(
-            STEP,
-            "front",
-            block.plain_text()[:70],
-            evidence=f"short block ({block.line_count} lines) at the start",
-            line=block.first_line,
-        )
+    for block, why in zip(blocks[:count], reasons, strict=True):
+        report.add(STEP, "front", block.plain_text()[:70], evidence=why, line=block.first_line)
     return blocks[:count], blocks[count:]
 
 
@@ -155,10 +255,54 @@ def split_colophon(blocks: list[Block], report: Report) -> list[Block]:
     return blocks
 
 
+def subtitle_of(text: str) -> str:
+    """The subtitle that opens an imprint line ("Subtitle. Place, Publisher, Year"), or "".
+
+    Only a short first sentence without commas or digits counts, and only when what follows
+    it is an imprint: it names a year.
+
+    >>> subtitle_of("Ein philosophischer Entwurf. Königsberg, bey Friedrich Nicolovius, 1795")
+    'Ein philosophischer Entwurf'
+    >>> subtitle_of("Skildring ur folklifvet. Utdrag."), subtitle_of("London, 1888")
+    ('', '')
+    """
+    m = re.match(r"(?P<sub>[^.,;:!?\d]+)\.\s+(?P<rest>\S.*)$", text.strip())
+    if not m:
+        return ""
+    sub, rest = m.group("sub").strip(), m.group("rest")
+    if not sub[:1].isupper() or len(sub.split()) > MAX_SUBTITLE_WORDS or len(sub.split()) < 2:
+        return ""
+    if not rest[:1].isupper() or not YEAR_RE.search(rest) or TRANSLATOR_RE.search(rest):
+        return ""
+    return sub
+
+
+def date_of(lines: list[str]) -> str:
+    """The date of the text from title-block lines: a line that is only a date first, else
+    the last full date in them; years inside a translator credit are the translation's.
+
+    >>> date_of(["Book IV, translated by G. D. H. Cole (1913)"])
+    ''
+    >>> date_of(["Lu à la séance, le 26 août 1788", "Paris, 1790"])
+    '1788-08-26'
+    """
+    for line in lines:
+        if is_date_line(line):
+            return parse_date(line)
+    text = "\n".join(CREDIT_WITH_YEAR_RE.sub("", line) for line in lines)
+    full = parse_date(re.sub(r"\b\d{4}\b(?![-\d])", "", text))  # full dates only
+    return full if full and "-" in full else parse_date(text)
+
+
 def metadata_from_front(
     front: list[Block], body: list[Block], report: Report
 ) -> tuple[Metadata, list[str]]:
-    """Title, authors, date and translators from the title block; returns (meta, front lines)."""
+    """Title, authors, date and translators from the title block; returns (meta, front lines).
+
+    The author line is a line of names (before or after the title); the title is the first
+    other line, with the subtitle that opens an imprint line after it ("Zum ewigen Frieden" +
+    "Ein philosophischer Entwurf. Königsberg, …, 1795").
+    """
     lines = [block.plain_text() for block in front]
     meta = Metadata()
     rest = list(lines)
@@ -172,10 +316,22 @@ def metadata_from_front(
         if rest and looks_like_names(rest[0]):
             meta.authors = split_authors(rest[0])
             rest = rest[1:]
-    date_lines = [line for line in rest if is_date_line(line)]
-    dated = date_lines or [line for line in rest if parse_date(line)]
-    if dated:
-        meta.date = parse_date(dated[0])
+    if rest and meta.title:
+        imprint = rest[0]
+        if imprint.rstrip().endswith(",") and len(rest) > 1:  # imprint wrapped over two lines
+            imprint = f"{imprint} {rest[1]}"
+        subtitle = subtitle_of(imprint)
+        if subtitle:
+            stop = "" if re.search(r"[.:!?]$", meta.title) else ":"
+            meta.title = f"{meta.title}{stop} {subtitle}"
+            report.add(
+                STEP,
+                "subtitle",
+                subtitle,
+                evidence=f"opens the imprint line {rest[0][:50]!r}",
+                unsure=True,
+            )
+    meta.date = date_of(rest)
     for line in lines:
         meta.translators += [n for n in find_translators(line) if n not in meta.translators]
     for block in body:

@@ -293,6 +293,37 @@ class WordKnowledge:
 
     # -- the decision -----------------------------------------------------------------------
 
+    def _decide_soft(self, lcore: str, rcore: str, out: Any) -> HyphenDecision:
+        """A hyphen the extractor marked as soft: join, unless the next word says otherwise.
+
+        >>> WordKnowledge("", "sv").decide("tistel", "och", soft=True).result
+        'tistel-'
+        """
+        why = "the extractor marked the hyphen as a soft line-end hyphen"
+        lfold, rfold = lcore.casefold(), rcore.casefold()
+        if not lfold or not rfold:
+            return out("join", why)
+        joined = lfold + rfold
+        known = self.counts.get(joined, 0) > 0 or (
+            self._has_wordfreq() and _zipf(joined, self.language) >= _COMMON
+        )
+        if known:
+            return out("join", why)
+        conjunctions = CONJUNCTIONS.get(self.language, _ANY_LANGUAGE_CONJUNCTIONS)
+        if rfold in conjunctions:
+            return out("suspended", f"{why}, but '{rcore}' is a conjunction: a suspended compound")
+        if rfold in _ENCLITICS.get(self.language, frozenset()):
+            return out("keep", f"{why}, but '-{rcore}' is an enclitic joined by a hyphen")
+        if (
+            self._has_wordfreq()
+            and self.language not in _SOLID_COMPOUNDING
+            and min(len(lfold), len(rfold)) >= 4
+            and _zipf(joined, self.language) < _KNOWN
+            and min(_zipf(lfold, self.language), _zipf(rfold, self.language)) >= _COMMON
+        ):
+            return out("keep", f"{why}, but two words make no word joined: a compound", True)
+        return out("join", why)
+
     def decide(self, left: str, right: str, *, soft: bool = False) -> HyphenDecision:
         """Decide about ``left`` + "-" at a line end + ``right`` at the start of the next line.
 
@@ -317,7 +348,9 @@ class WordKnowledge:
             return HyphenDecision(action, result, evidence, unsure)
 
         if soft:
-            return out("join", "the extractor marked the hyphen as a soft line-end hyphen")
+            # PDFium marks every line-end hyphen it removed, real ones too: a conjunction
+            # or an enclitic after it still says suspended / kept ('tistel- och', 'est-il').
+            return self._decide_soft(lcore, rcore, out)
         if not lcore or not rcore:
             return out("keep", "not a word broken at the hyphen (punctuation around it)", True)
 

@@ -1,34 +1,31 @@
 """Command line: ``ebookmaker build INPUT... [-o OUT]``.
 
-Exit codes: 0 every book was built; 1 at least one input failed (the others were still
-built); 2 usage error (bad option, no input found).
+One input file is built here, in this process. A folder or several inputs are a batch
+(:mod:`ebookmaker.batch`): parallel, incremental, with ``report.json`` in the output folder.
+
+Exit codes: 0 every book was built (or was unchanged); 1 at least one input failed (the
+others were still built); 2 usage error (bad option, no input found); 130 interrupted.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 import traceback
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from . import __version__
+from .batch import INPUT_SUFFIXES, default_jobs, find_inputs
 
-INPUT_SUFFIXES = (".txt", ".text")
+__all__ = ["INPUT_SUFFIXES", "collect_inputs", "main", "output_for"]
 
 
 def collect_inputs(paths: tuple[str, ...]) -> list[Path]:
-    """Files as given; folders searched recursively for text files, in a stable order."""
-    found: list[Path] = []
-    for name in paths:
-        path = Path(name)
-        if path.is_dir():
-            found += sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES
-            )
-        else:
-            found.append(path)
-    return found
+    """Files as given; folders searched recursively for input files, in a stable order."""
+    return [source for source, _ in find_inputs(paths)]
 
 
 def output_for(source: Path, out: Path, single: bool) -> Path:
@@ -80,6 +77,20 @@ def main() -> None:
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option("-v", "--verbose", is_flag=True, help="Print tracebacks for failures.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes for a folder [default: all cores]; 1 builds in this process.",
+)
+@click.option("--force", is_flag=True, help="Rebuild books that are unchanged since the last run.")
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Build on a dask.distributed cluster, e.g. tcp://host:8786 (needs the "
+    "'distributed' extra; inputs and output must be on a disk the workers share).",
+)
 def build(
     inputs,
     output,
@@ -94,13 +105,21 @@ def build(
     report_path,
     quiet,
     verbose,
+    jobs,
+    force,
+    scheduler,
 ) -> None:
-    """Build one EPUB per INPUT (a text file, or a folder of them)."""
-    from .build import BuildError, build_book
+    """Build one EPUB per INPUT (a text file, or a folder of them).
 
-    sources = collect_inputs(inputs)
-    if not sources:
+    A folder (or several inputs) is built in parallel into the output folder, mirroring
+    subfolders; books whose input, sidecars, cover, options and ebookmaker version are
+    unchanged since the last run are skipped (--force rebuilds them). Every run writes
+    report.json in the output folder. Ctrl-C stops cleanly; the next run carries on.
+    """
+    found = find_inputs(inputs)
+    if not found:
         raise click.UsageError("no input text files found")
+    sources = [source for source, _ in found]
     out = Path(output)
     single = len(sources) == 1
     if len(sources) > 1 and out.suffix.lower() == ".epub":
@@ -116,44 +135,90 @@ def build(
         "cover": cover,
         "input_format": input_format,
     }
-    failed = 0
-    for source in sources:
-        target = output_for(source, out, single)
-        try:
-            if not source.is_file():
-                raise BuildError("no such file")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            result = build_book(source, target, flags)
-        except BuildError as err:
-            failed += 1
-            click.echo(f"ebookmaker: error: {source}: {err}", err=True)
-            continue
-        except Exception as err:  # a bug must not stop the batch: report it in one line
-            failed += 1
-            click.echo(f"ebookmaker: error: {source}: internal error: {err!r}", err=True)
-            if verbose:
-                traceback.print_exc()
-            continue
-        report = result.report
-        if explain and report is not None:
-            click.echo(report.format())
-        if report_path and report is not None:
-            import json
+    # A folder is a batch even when it holds one book (state, report.json), unless -o
+    # names the .epub; so is any build on a cluster.
+    folder_given = any(Path(name).is_dir() for name in inputs)
+    if not single or ((folder_given or scheduler) and out.suffix.lower() != ".epub"):
+        _batch(found, out, flags, jobs, force, quiet, verbose, explain, report_path, scheduler)
+    _build_one(
+        sources[0], output_for(sources[0], out, single), flags, explain, report_path, quiet, verbose
+    )
 
-            Path(report_path).write_text(
-                json.dumps(report.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8"
-            )
-        if not quiet:
-            click.echo(
-                f"built {target} ({result.words} words, {result.notes_linked}/{result.notes} "
-                f"notes linked, {result.unsure} unsure decisions, {result.seconds:.2f} s)"
-            )
-            for warning in result.warnings:
-                click.echo(f"  warning: {warning}", err=True)
-    if failed:
-        if not quiet and len(sources) > 1:
-            click.echo(f"{len(sources) - failed} built, {failed} failed", err=True)
+
+def _batch(
+    found: list[tuple[Path, Path]],
+    out: Path,
+    flags: dict,
+    jobs: int | None,
+    force: bool,
+    quiet: bool,
+    verbose: bool,
+    explain: bool,
+    report_path: str | None,
+    scheduler: str | None,
+) -> NoReturn:
+    """Run a batch and exit with its code."""
+    from .batch import BatchError, BatchOptions, run_batch
+
+    options = BatchOptions(
+        jobs=jobs or default_jobs(),
+        force=force,
+        quiet=quiet,
+        verbose=verbose,
+        explain=explain,
+        decisions_path=Path(report_path) if report_path else None,
+        scheduler=scheduler,
+    )
+    try:
+        code = run_batch(found, out, flags, options)
+    except BatchError as err:
+        click.echo(f"ebookmaker: error: {err}", err=True)
+        code = 1
+    except KeyboardInterrupt:  # before any book was sent off: nothing to clean up
+        click.echo("ebookmaker: interrupted", err=True)
+        code = 130
+    sys.exit(code)
+
+
+def _build_one(
+    source: Path,
+    target: Path,
+    flags: dict,
+    explain: bool,
+    report_path: str | None,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """One input file: built in this process, no state or batch report."""
+    from .build import BuildError, build_book
+
+    try:
+        if not source.is_file():
+            raise BuildError("no such file")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        result = build_book(source, target, flags)
+    except BuildError as err:
+        click.echo(f"ebookmaker: error: {source}: {err}", err=True)
         sys.exit(1)
+    except Exception as err:  # a bug: one line, the traceback only on request
+        click.echo(f"ebookmaker: error: {source}: internal error: {err!r}", err=True)
+        if verbose:
+            traceback.print_exc()
+        sys.exit(1)
+    report = result.report
+    if explain and report is not None:
+        click.echo(report.format())
+    if report_path and report is not None:
+        Path(report_path).write_text(
+            json.dumps(report.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+    if not quiet:
+        click.echo(
+            f"built {target} ({result.words} words, {result.notes_linked}/{result.notes} "
+            f"notes linked, {result.unsure} unsure decisions, {result.seconds:.2f} s)"
+        )
+        for warning in result.warnings:
+            click.echo(f"  warning: {warning}", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -32,6 +32,7 @@ FIRST_WORD_RE = re.compile(r"^\S+")
 # "S." or "G. D. H." at a line end is an initial, not a sentence end.
 INITIAL_RE = re.compile(r"(?:^|[\s(])\w\.$")
 SHORT_LINE_SLACK = 0.25
+DASH_END_RE = re.compile(r"\w—$|\d–$")
 JOINED_LINE_FACTOR = 1.06
 
 
@@ -79,6 +80,12 @@ def measure_of(lines: list[Line]) -> float:
     return widths[int(0.9 * (len(widths) - 1))]
 
 
+def _ends_in_word_hyphen(text: str) -> bool:
+    from .hyphenation import split_line_end_hyphen
+
+    return split_line_end_hyphen(text) is not None
+
+
 def ends_paragraph(line: Line, next_line: Line, measure: float) -> tuple[bool, str, bool]:
     """Decide whether ``line`` ends its paragraph; returns (break, evidence, unsure).
 
@@ -86,6 +93,8 @@ def ends_paragraph(line: Line, next_line: Line, measure: float) -> tuple[bool, s
     >>> ends_paragraph(a, b, measure=5000)[0]
     True
     """
+    if _ends_in_word_hyphen(line.text) and next_line.text[:1].islower():
+        return False, "a hyphenated word continues on the next line", False
     # A gap or an indent only tells something within a page: at a page top they are layout.
     same_page = next_line.page == line.page and not next_line.page_start
     if next_line.gap_before and same_page:
@@ -227,6 +236,10 @@ def _join_into(current: list[Inline], parts: list[Inline], line: Line, report, d
             )
             current.extend(parts)
             return
+    if isinstance(last, str) and DASH_END_RE.search(last):
+        # "class—" + "the": a dash set closed up to its word continues without a space.
+        current.extend(parts)
+        return
     current.append(" ")
     current.extend(parts)
 

@@ -7,11 +7,19 @@ numbers, note areas and markers is left to the cleaning steps.
 >>> doc = read_plain("Title\\n\\nFirst line\\nsecond\\fNext page\\n")
 >>> [(line.page, line.text, line.gap_before) for line in doc.lines()]
 [(0, 'Title', False), (0, 'First line', True), (0, 'second', False), (1, 'Next page', False)]
+>>> read_plain("It was his own.1\\n Here the line goes on\\n").lines()[0].text
+'It was his own.1 Here the line goes on'
+
 """
 
 from __future__ import annotations
 
+import re
+
 from ..model import Line, Page, Role, SourceDocument
+
+# A line that ends in a note marker: a short number or a note symbol after text.
+MARKER_END_RE = re.compile(r"(?:[^\W\d]|[.,;:!?»”\")’])\s?(?:\d{1,3}|[*†‡§‖¶])$")
 
 
 def read_plain(text: str, name: str = "") -> SourceDocument:
@@ -24,6 +32,18 @@ def read_plain(text: str, name: str = "") -> SourceDocument:
             number += 1
             if not raw.strip():
                 gap = bool(page.lines)
+                continue
+            previous = page.lines[-1] if page.lines else None
+            if (
+                previous is not None
+                and not gap
+                and raw.startswith(" ")
+                and not raw.startswith("  ")
+                and MARKER_END_RE.search(previous.text)
+            ):
+                # PDFium ends a printed line at a superscript note marker and puts the rest
+                # of the line on the next one, after a space: glue it back.
+                previous.text = f"{previous.text} {raw.strip()}"
                 continue
             page.lines.append(
                 Line(

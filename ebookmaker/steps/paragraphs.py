@@ -32,6 +32,8 @@ FIRST_WORD_RE = re.compile(r"^\S+")
 # "S." or "G. D. H." at a line end is an initial, not a sentence end.
 INITIAL_RE = re.compile(r"(?:^|[\s(])\w\.$")
 SHORT_LINE_SLACK = 0.25
+FIT_MARGIN = 0.005  # the measure is estimated: a word must fit with this much to spare
+INDENT_MIN = 0.015  # first lines this much shorter than full lines show an indent
 DASH_END_RE = re.compile(r"\w—$|\d–$")
 JOINED_LINE_FACTOR = 1.06
 
@@ -86,8 +88,42 @@ def _ends_in_word_hyphen(text: str) -> bool:
     return split_line_end_hyphen(text) is not None
 
 
-def ends_paragraph(line: Line, next_line: Line, measure: float) -> tuple[bool, str, bool]:
+def line_fill(line: Line, measure: float) -> tuple[float, bool]:
+    """The width of a line's last printed line, and whether the extractor joined lines.
+
+    >>> line_fill(Line("word", 0), measure=text_width("word word"))[1]
+    False
+    """
+    width = text_width(line.text.rstrip() + " ")
+    joined = width > JOINED_LINE_FACTOR * measure
+    if joined:
+        # The extractor ran two printed lines together (it joined a hyphenated line end):
+        # only the last printed line's fill counts, and the first one was full.
+        full_lines = max(1, int(width / measure + 0.05))
+        width -= measure * full_lines
+    # A superscript marker takes width the plain text does not show: allow for it.
+    width += sum(text_width(m.label) * 0.6 for m in line.markers)
+    return width, joined
+
+
+def _next_word(text: str) -> str:
+    """The text that must fit for the next line's start to have fitted: its first word,
+    with a leading dash or quote kept together with the word after it."""
+    words = text.strip().split()
+    if not words:
+        return ""
+    if not any(c.isalnum() for c in words[0]) and len(words) > 1:
+        return f"{words[0]} {words[1]}"
+    return words[0]
+
+
+def ends_paragraph(
+    line: Line, next_line: Line, measure: float, indent: float = 0.0
+) -> tuple[bool, str, bool]:
     """Decide whether ``line`` ends its paragraph; returns (break, evidence, unsure).
+
+    ``indent`` is the first-line indent of this line, as a width, when it starts a
+    paragraph of a text with indented paragraphs.
 
     >>> a, b = Line("Short end.", 0), Line("Next one", 0)
     >>> ends_paragraph(a, b, measure=5000)[0]
@@ -95,30 +131,23 @@ def ends_paragraph(line: Line, next_line: Line, measure: float) -> tuple[bool, s
     """
     if _ends_in_word_hyphen(line.text) and next_line.text[:1].islower():
         return False, "a hyphenated word continues on the next line", False
+    text = line.text.rstrip()
+    first_word = _next_word(next_line.text)
+    width, joined = line_fill(line, measure)
+    room = measure - width - indent
+    need = text_width(first_word)
+    sentence_end = bool(SENTENCE_END_RE.search(text)) and not INITIAL_RE.search(text)
     # A gap or an indent only tells something within a page: at a page top they are layout.
+    # Some extractors also leave gaps inside paragraphs: a full line that ends mid-sentence
+    # goes on whatever the gap says.
     same_page = next_line.page == line.page and not next_line.page_start
-    if next_line.gap_before and same_page:
+    if next_line.gap_before and same_page and (sentence_end or room >= need):
         return True, "a vertical gap precedes the next line", False
     if next_line.indent > line.indent and next_line.indent >= 2 and same_page:
         return True, "the next line is indented", False
-    text = line.text.rstrip()
-    first = FIRST_WORD_RE.match(next_line.text.strip())
-    first_word = first.group(0) if first else ""
-    width = text_width(text + " ")
-    joined = width > JOINED_LINE_FACTOR * measure
-    if joined:
-        # The extractor ran two printed lines together (it joined a hyphenated line end):
-        # only the last printed line's fill counts, and the first one was full.
-        full_lines = max(1, int(width / measure + 0.05))
-        width -= measure * full_lines
-    room = measure - width
-    need = text_width(first_word)
-    # A superscript marker takes width the plain text does not show: allow for it.
-    if line.markers:
-        room -= sum(text_width(m.label) * 0.6 for m in line.markers)
     if INITIAL_RE.search(text):
         return False, "ends with an initial, not a sentence", False
-    if not SENTENCE_END_RE.search(text):
+    if not sentence_end:
         # Titles and headings end short without punctuation; a wrapped sentence never
         # leaves that much room, and what follows a heading starts with a capital.
         starts_new = bool(re.match(r"[\W\d]*[^\W\d_]", next_line.text)) and (
@@ -132,11 +161,40 @@ def ends_paragraph(line: Line, next_line: Line, measure: float) -> tuple[bool, s
         ):
             return True, "short line without a sentence end (title or heading)", False
         return False, "no sentence end", False
-    if room >= need:
+    if next_line.text.lstrip("\"'“”«»‘’([ ")[:1].islower():
+        return False, "the next line starts in lower case: the sentence goes on", False
+    margin = FIT_MARGIN * measure
+    if room >= need + margin:
         unsure = room - need < 0.03 * measure
         return True, f"sentence end, {first_word!r} would fit ({room:.0f} ≥ {need:.0f})", unsure
-    unsure = need - room < 0.03 * measure
+    unsure = need + margin - room < 0.03 * measure
     return False, f"sentence end but {first_word!r} would not fit", unsure
+
+
+def first_line_indent(body: list[Line], breaks: list[bool], measure: float) -> tuple[float, float]:
+    """Estimate the first-line indent of paragraphs from the lines after sure breaks.
+
+    Returns (indent, typical full width), both as widths. In a text with indented
+    paragraphs, a paragraph's first line (when the paragraph goes on after it) is full
+    but shorter than the other full lines by the indent. Zero when the text shows none.
+    """
+    firsts: list[float] = []
+    middles: list[float] = []
+    for i in range(1, len(body) - 1):
+        if body[i].role != Role.BODY or body[i].page != body[i - 1].page or breaks[i]:
+            continue
+        width, joined = line_fill(body[i], measure)
+        if joined:
+            continue
+        (firsts if breaks[i - 1] else middles).append(width)
+    if len(firsts) < 3 or len(middles) < 10:
+        return 0.0, measure
+    firsts.sort()
+    middles.sort()
+    first = firsts[len(firsts) // 2]
+    middle = middles[len(middles) // 2]
+    indent = middle - first
+    return (indent if indent > INDENT_MIN * measure else 0.0), middle
 
 
 def unwrap(
@@ -149,9 +207,36 @@ def unwrap(
     ``decide_hyphen(left, right, soft)`` returns (action, result, evidence, unsure) for a line
     that ends in ``left-`` followed by a line starting with ``right`` (``soft``: the hyphen was
     marked as a soft one); without it, hyphens are joined.
+
+    Two passes: the first decides breaks by line fill alone; from its sure breaks the
+    first-line indent of the text is estimated, and the second pass uses it (a paragraph's
+    indented first line has less room, and a short full line after a sentence end starts
+    a paragraph).
     """
     body = [line for line in doc.lines() if line.role in TEXT_ROLES]
     measure = measure_of([line for line in body if line.role == Role.BODY])
+    decisions = [_boundary(body, i, measure, 0.0) for i in range(len(body) - 1)]
+    indent, full = first_line_indent(body, [d[0] for d in decisions] + [True], measure)
+    if indent:
+        report.add(
+            STEP,
+            "indent",
+            f"paragraphs are indented by about {indent / measure:.1%} of the line",
+            evidence="first lines after sure breaks are shorter than other full lines",
+        )
+        previous_break = True
+        for i in range(len(body) - 1):
+            decisions[i] = _boundary(
+                body,
+                i,
+                measure,
+                indent if previous_break else 0.0,
+                full=full,
+                indent=indent,
+                next_is_last=decisions[i + 1][0] if i + 1 < len(decisions) else True,
+            )
+            previous_break = decisions[i][0]
+
     blocks: list[Block] = []
     current: list[Inline] = []
     start = 0
@@ -173,17 +258,10 @@ def unwrap(
             _join_into(current, parts, line, report, decide_hyphen)
         else:
             current = parts
-        next_line = body[index + 1] if index + 1 < len(body) else None
-        if next_line is None:
+        if index + 1 >= len(body):
             break
-        if next_line.role != line.role or (
-            line.role == Role.HEADING and next_line.level != line.level
-        ):
-            brk, evidence, unsure = True, f"{line.role.value} → {next_line.role.value}", False
-        elif line.role == Role.HEADING:
-            brk, evidence, unsure = False, "heading continues", False
-        else:
-            brk, evidence, unsure = ends_paragraph(line, next_line, measure)
+        next_line = body[index + 1]
+        brk, evidence, unsure = decisions[index]
         if next_line.page != line.page or next_line.page_start or unsure:
             report.add(
                 STEP,
@@ -201,6 +279,34 @@ def unwrap(
     if current:
         blocks.append(_block(current, start, len(body)))
     return blocks
+
+
+def _boundary(
+    body: list[Line],
+    i: int,
+    measure: float,
+    line_indent: float,
+    full: float = 0.0,
+    indent: float = 0.0,
+    next_is_last: bool = True,
+) -> tuple[bool, str, bool]:
+    """The break decision between body[i] and body[i + 1]."""
+    line, next_line = body[i], body[i + 1]
+    if next_line.role != line.role or (line.role == Role.HEADING and next_line.level != line.level):
+        return True, f"{line.role.value} → {next_line.role.value}", False
+    if line.role == Role.HEADING:
+        return False, "heading continues", False
+    brk, evidence, unsure = ends_paragraph(line, next_line, measure, line_indent)
+    if brk or not indent or next_is_last or next_line.role != Role.BODY:
+        return brk, evidence, unsure
+    # The next line is full (its paragraph goes on) yet short by about the indent: it is
+    # the indented first line of a new paragraph.
+    text = line.text.rstrip()
+    if SENTENCE_END_RE.search(text) and not INITIAL_RE.search(text):
+        width, joined = line_fill(next_line, measure)
+        if not joined and width <= full - 0.6 * indent:
+            return True, "sentence end, and the next line is short by the first-line indent", True
+    return brk, evidence, unsure
 
 
 def _join_into(current: list[Inline], parts: list[Inline], line: Line, report, decide) -> None:

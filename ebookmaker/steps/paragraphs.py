@@ -302,7 +302,8 @@ def _boundary(
     # The next line is full (its paragraph goes on) yet short by about the indent: it is
     # the indented first line of a new paragraph.
     text = line.text.rstrip()
-    if SENTENCE_END_RE.search(text) and not INITIAL_RE.search(text):
+    starts_lower = next_line.text.lstrip("\"'“”«»‘’([ ")[:1].islower()
+    if SENTENCE_END_RE.search(text) and not INITIAL_RE.search(text) and not starts_lower:
         width, joined = line_fill(next_line, measure)
         if not joined and width <= full - 0.6 * indent:
             return True, "sentence end, and the next line is short by the first-line indent", True

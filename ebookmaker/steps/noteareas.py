@@ -44,6 +44,8 @@ _SYMBOL_START_RE = re.compile(r"^([*†‡§‖¶]{1,3})\s*(?=[^\W\d_]|[\"“”
 _NUMBER_RE = re.compile(r"(?<!\d)(\d{1,3})(?!\d)")
 _SYMBOL_RE = re.compile(r"[*†‡§‖¶]{1,3}")
 _PUNCT_BEFORE = ".,;:!?)\"'’”»"
+_WORD_RE = re.compile(r"[^\W\d_]+")
+_END_LABEL_RE = re.compile(r"^(.*[^\W\d_]) ?(\d{1,3}|[*†‡§‖¶]{1,3})$")
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ def label_value(label: str) -> int | None:
     >>> [label_value(x) for x in ("12", "*", "†", "**", "x")]
     [12, 1, 2, 7, None]
     """
-    if label.isdigit():
+    if label.isdecimal():
         return int(label)
     if label and all(c == label[0] for c in label) and label[0] in SYMBOLS:
         return SYMBOLS.index(label[0]) + 1 + len(SYMBOLS) * (len(label) - 1)
@@ -214,10 +216,14 @@ def _page_number_lines(doc: SourceDocument) -> set[int]:
         if any(line.role == Role.PAGE_NUMBER for line in page.lines):
             continue  # the artefacts step found this page's number
         body = [line for line in page.lines if line.role == Role.BODY]
+        copies = Counter(s.label for line in body if (s := parse_label_start(line.text)))
+        markers = Counter(c.label for line in body for c in marker_candidates(line.text))
         ends = [body[:2], list(reversed(body[-2:]))]
         for end in ends:
             for line in end:
-                if line.text.isdigit() and len(line.text) <= 4:
+                if line.text.isdecimal() and len(line.text) <= 4:
+                    if copies[line.text] <= markers[line.text]:
+                        break  # no more copies than markers: the number is a note label
                     slots.append((line, int(line.text) - page.index))
                     break
     offsets = Counter(offset for _, offset in slots)
@@ -239,15 +245,143 @@ def find_note_areas(doc: SourceDocument, report: Report) -> None:
         return  # the reader marked them already
     page_numbers = _page_number_lines(doc)
     state = _State(width=_body_width(lines))
-    for page in doc.pages:
-        content = [
-            line for line in page.lines if line.role == Role.BODY and id(line) not in page_numbers
-        ]
+    contents = [
+        [line for line in page.lines if line.role == Role.BODY and id(line) not in page_numbers]
+        for page in doc.pages
+    ]
+    for k, (page, content) in enumerate(zip(doc.pages, contents, strict=True)):
+        following = next((c[0] for c in contents[k + 1 :] if c), None)
         if content:
-            _note_page(page, content, state, report)
+            _note_page(page, content, state, report, following)
 
 
-def _note_page(page: Page, content: list[Line], state: _State, report: Report) -> None:
+def _glue_point(text: str) -> int | None:
+    """Where a capitalised word is glued without a space to small letters before it
+    (``…auf der alle rechtGemeiniglich nimmt``): the last such place in the line.
+
+    >>> t = "auf der alle rechtGemeiniglich nimmt man"
+    >>> t[_glue_point(t):]
+    'Gemeiniglich nimmt man'
+    >>> _glue_point("McDonald and iPhone") is None, _glue_point("no glue here") is None
+    (True, True)
+    """
+    found = None
+    for m in _WORD_RE.finditer(text):
+        word = m.group(0)
+        for k in range(2, len(word) - 1):
+            if (
+                word[k].isupper()
+                and word[k + 1].islower()
+                and word[k - 1].islower()
+                and word[k - 2].islower()
+            ):
+                found = m.start() + k
+    return found
+
+
+def _split_glued_lines(
+    page: Page, content: list[Line], state: _State, continues: bool, report: Report
+) -> int | None:
+    """Undo what ``pdftotext`` does when the page's last body line ends with a hyphenated
+    word: it drops the hyphen and joins the next line in its reading order, which is the
+    first line of the notes (``…alle rechtGemeiniglich nimmt…``) or a note label
+    (``…inom läkare 5``). Both are split off only when the next page's body continues
+    the cut word (begins with a small letter), the label has a marker above on the page
+    and text follows (a label) or a label comes later (a note text). The hyphen is put
+    back so that the hyphenation step decides the word. Returns the index of a note text
+    split off this way, or None. Lines are inserted into ``content`` and ``page.lines``.
+    """
+    if not continues or len(content) < 2:
+        return None
+    candidates = [(i, c) for i, line in enumerate(content) for c in marker_candidates(line.text)]
+
+    def marker_above(label: str, index: int, offset: int) -> bool:
+        return any(
+            i < index or (i == index and c.end <= offset) for i, c in candidates if c.label == label
+        )
+
+    def fits(label: str) -> bool:
+        value = label_value(label)
+        return value is not None and _fits(state.last_number, value, label.isdecimal())
+
+    def insert_after(index: int, text: str) -> None:
+        line = content[index]
+        new = Line(text, line.page, line.number, role=Role.BODY)
+        content.insert(index + 1, new)
+        at = next(k for k, x in enumerate(page.lines) if x is line)
+        page.lines.insert(at + 1, new)
+
+    labels_after = [
+        (i, s.label)
+        for i, line in enumerate(content)
+        if (s := parse_label_start(line.text)) and s.kind == "alone"
+    ]
+    # A note text glued to the body: the latest glue point above a label printed after it.
+    for g in range(len(content) - 1, -1, -1):
+        text = content[g].text
+        p = _glue_point(text)
+        if p is None:
+            continue
+        label = next(
+            (lab for i, lab in labels_after if i > g and fits(lab) and marker_above(lab, g, p)),
+            None,
+        )
+        if label is None:
+            continue
+        content[g].text = text[:p] + "-"
+        insert_after(g, text[p:])
+        report.add(
+            STEP,
+            "area",
+            f"note text glued to the body's last word split off: {text[p : p + 40]}",
+            evidence=f"small letters run into a capitalised word; the next page continues "
+            f"the cut word; label {label} below, its marker above",
+            line=content[g].number,
+        )
+        return g + 1
+    # A note label glued to the body's last word, followed by the note text.
+    for g in range(len(content) - 2, -1, -1):
+        m = _END_LABEL_RE.search(content[g].text)
+        if m is None or not _starts_like_note(content[g + 1].text):
+            continue
+        label = m.group(2)
+        if not fits(label) or not marker_above(label, g, m.start(2) - 1):
+            continue
+        if any(
+            (s := parse_label_start(line.text)) and s.label == label for line in content[g + 1 :]
+        ):
+            continue  # the label is printed elsewhere: this is a marker
+        content[g].text = m.group(1) + "-"
+        insert_after(g, label)
+        report.add(
+            STEP,
+            "area",
+            f"note label {label} glued to the body's last word split off",
+            evidence="the next page continues the cut word; a marker with the label above, "
+            "note text below",
+            line=content[g].number,
+            unsure=True,
+        )
+        return None
+    return None
+
+
+def _continues(following: Line | None) -> bool:
+    """True when the next page's body begins inside a sentence (with a small letter or
+    punctuation), so that this page's body ends mid-sentence.
+
+    >>> _continues(Line("liche Gesetzgebung", 1)), _continues(Line("Gleichwie wir", 1))
+    (True, False)
+    """
+    text = following.text if following is not None else ""
+    return bool(text) and (text[0].islower() or text[0] in ",;:)]")
+
+
+def _note_page(
+    page: Page, content: list[Line], state: _State, report: Report, following: Line | None = None
+) -> None:
+    continues = _continues(following)
+    forced = _split_glued_lines(page, content, state, continues, report)
     starts = {i: s for i, line in enumerate(content) if (s := parse_label_start(line.text))}
     candidates = [(i, c) for i, line in enumerate(content) for c in marker_candidates(line.text)]
     by_label: dict[str, list[int]] = {}
@@ -327,7 +461,15 @@ def _note_page(page: Page, content: list[Line], state: _State, report: Report) -
     # 2. Labels printed after their texts: the texts are the paragraphs above the area.
     top = area if area is not None else end
     if trailing:
-        top = _texts_before_labels(content, top, trailing, notes, candidates, state.width, report)
+        top = _texts_before_labels(
+            content,
+            top,
+            trailing,
+            notes,
+            candidates,
+            _Bounds(state.width, continues, forced),
+            report,
+        )
 
     # 3. A note that ran over the page break continues above this page's notes.
     continuation_top = top
@@ -375,60 +517,149 @@ def _note_page(page: Page, content: list[Line], state: _State, report: Report) -
         state.open_note = tail if _looks_unfinished(tail) else []
 
 
+@dataclass(frozen=True)
+class _Bounds:
+    """What bounds the note texts above labels printed after them."""
+
+    width: float  # typical body line length
+    continues: bool  # the next page's body continues this page's last sentence
+    forced: int | None  # a note start split off a glued line (strongest evidence)
+
+
+def _starts_like_note(text: str) -> bool:
+    """True when a line begins, after opening quotes or brackets, with a capital letter.
+
+    >>> _starts_like_note("»Ein Schmidt"), _starts_like_note("as such, stood")
+    (True, False)
+    """
+    stripped = text.lstrip("\"'“”„«»‘’‚([ ")
+    return bool(stripped) and stripped[0].isupper()
+
+
+def _brackets_balanced(lines: list[Line]) -> bool:
+    """False when the text closes a parenthesis or bracket it never opened (it began
+    inside a parenthesis of the text above it).
+
+    >>> _brackets_balanced([Line("further developed.) Further, it is", 0)])
+    False
+    """
+    depth = {")": 0, "]": 0}
+    for line in lines:
+        for c in line.text:
+            if c in "([":
+                depth[")" if c == "(" else "]"] += 1
+            elif c in ")]":
+                depth[c] -= 1
+                if depth[c] < 0:
+                    return False
+    return True
+
+
 def _texts_before_labels(
     content: list[Line],
     top: int,
     leftovers: list[str],
     notes: list[tuple[str, int]],
     candidates: list[tuple[int, MarkerCandidate]],
-    width: float,
+    bounds: _Bounds,
     report: Report,
 ) -> int:
-    """Give the labels printed after their note texts to the unlabelled paragraphs above.
+    """Give the labels printed after their note texts to the unlabelled lines above.
 
-    The note texts stand between the body and the labels; they are cut into paragraphs at
-    lines that end a sentence and the last paragraphs are the notes. Returns the new top.
+    The note texts stand between the body and the labels. Where the body ends is decided
+    by general evidence only, and when it is unclear a note is left unlinked (its text
+    stays in the body) rather than body text being taken for a note:
+
+    * the note texts come after the marker of their label;
+    * the first note line begins with a capital letter;
+    * the line above it is the body's last line: when the next page's body continues a
+      sentence (begins with a small letter), that line must not end a sentence; when the
+      next page begins a sentence, it may;
+    * the note text does not close a parenthesis it never opened;
+    * a note is short: the latest such line is taken, and the start moves up to an
+      earlier one only over lines that are not as long as body lines (note lines are set
+      in smaller type and hold more characters);
+    * a start split off a line where the extractor glued the note to the body's last,
+      hyphenated word (:func:`_split_glued_lines`) wins.
+
+    Several labels share the note texts, cut at lines that end a sentence. Returns the
+    new top of the note area.
     """
-    marker_lines = {i for i, c in candidates if c.label in leftovers}
-    start = top
-    while start > 0 and (start - 1) not in marker_lines:
-        start -= 1
-        if content[start].gap_before:
-            break
-    run = [j for j in range(start, top)]
-    # text lines inside the area that no label claimed also count (label-after inside area)
-    if not run:
-        return top
-    breaks = [j for j in run[:-1] if _ends_sentence(content[j].text)]
     wanted = sorted(leftovers, key=lambda x: label_value(x) or 0)
-    k = len(wanted)
-    if len(breaks) >= k:
-        first = breaks[len(breaks) - k] + 1
-        firsts = [first] + [b + 1 for b in breaks[len(breaks) - k + 1 :]]
+    lo = 0
+    for label in wanted:
+        options = [(i, c) for i, c in candidates if c.label == label and i < top]
+        glued = [i for i, c in options if c.kind == "glued"]
+        lines = glued or [i for i, _ in options]
+        if lines:
+            lo = max(lo, min(lines) + 1)
+
+    def boundary_ok(j: int) -> bool:
+        before = content[j - 1].text
+        if bounds.continues:
+            return not _ends_sentence(before)
+        return True
+
+    possible = [
+        j
+        for j in range(max(lo, 1), top)
+        if _starts_like_note(content[j].text)
+        and boundary_ok(j)
+        and _brackets_balanced(content[j:top])
+    ]
+    first: int | None
+    if bounds.forced is not None and lo <= bounds.forced < top:
+        first = bounds.forced
+        evidence = "the note text was glued to the body's last, hyphenated word"
+    elif possible:
+        first = possible[-1]
+        for j in reversed(possible[:-1]):
+            if any(_body_like(content[x].text, bounds.width) for x in range(j, first)):
+                break
+            first = j
+        evidence = (
+            "first line begins with a capital after the body's last line"
+            + (", whose sentence the next page continues" if bounds.continues else "")
+            + f"; {len(possible)} possible start(s), the latest taken unless only lines "
+            "longer or shorter than body lines lie between"
+        )
     else:
-        firsts = [start] + [b + 1 for b in breaks]
-        wanted = wanted[len(wanted) - len(firsts) :] if len(firsts) < k else wanted
-    # Body lines above the first note text: as wide as body lines, not ending a sentence.
-    while (
-        firsts
-        and firsts[0] < top - 1
-        and (len(firsts) == 1 or firsts[0] < firsts[1] - 1)
-        and _body_like(content[firsts[0]].text, width)
-        and not _ends_sentence(content[firsts[0]].text)
-    ):
-        firsts[0] += 1
+        first = None
+        evidence = ""
+    if first is None:
+        for label in wanted:
+            report.add(
+                STEP,
+                "area",
+                f"label {label} printed after a note text that could not be bounded",
+                evidence="no line below its marker begins a note after the body's end; "
+                "the text stays in the body, the note is not linked",
+                line=content[top - 1].number if top > 0 else 0,
+                unsure=True,
+            )
+        return top
+    # Several labels: cut the block at sentence ends followed by a capital.
+    breaks = [
+        j + 1
+        for j in range(first, top - 1)
+        if _ends_sentence(content[j].text) and _starts_like_note(content[j + 1].text)
+    ]
+    k = len(wanted)
+    firsts = [first] + breaks[len(breaks) - (k - 1) :] if k > 1 else [first]
+    if len(firsts) < k:
+        wanted = wanted[:1] + wanted[len(wanted) - len(firsts) + 1 :]
     for label, j in zip(wanted, firsts, strict=False):
         notes.append((label, j))
         report.add(
             STEP,
             "area",
-            f"label {label} printed after its note text",
-            evidence="label alone below the note texts; texts cut at sentence ends",
+            f"label {label} printed after its note text: {content[j].text[:40]}",
+            evidence=evidence,
             line=content[j].number,
-            unsure=True,
+            unsure=bounds.forced is None or j != first,
         )
     notes.sort(key=lambda n: n[1])
-    return firsts[0] if firsts else top
+    return first
 
 
 def _body_width(lines: list[Line]) -> float:
@@ -476,8 +707,9 @@ def _looks_unfinished(note_lines: list[Line]) -> bool:
     last = note_lines[-1].text
     if _ends_sentence(last):
         return False
-    widths = [len(line.text) for line in note_lines]
-    return len(note_lines) > 1 and len(last) >= 0.8 * max(widths)
+    widths = sorted(len(line.text) for line in note_lines)
+    # the median, not the longest: extractors join hyphenated lines into long ones
+    return len(note_lines) > 1 and len(last) >= 0.8 * widths[len(widths) // 2]
 
 
 def _apply_markers(

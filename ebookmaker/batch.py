@@ -33,12 +33,21 @@ import click
 from . import __version__
 
 # The one list of input suffixes (PDFs will be added here once there is a PDF reader).
-INPUT_SUFFIXES = (".txt", ".text")
+INPUT_SUFFIXES = (".txt", ".text", ".pdf")
 STATE_NAME = ".ebookmaker-state.json"
 REPORT_NAME = "report.json"
 STATE_FORMAT = 1
 # Packages whose version can change the bytes of an EPUB; zlib changes deflate output too.
-OUTPUT_PACKAGES = ("ebooklib", "lxml", "pillow", "wordfreq", "pyphen", "ftfy", "beautifulsoup4")
+OUTPUT_PACKAGES = (
+    "ebooklib",
+    "lxml",
+    "pillow",
+    "wordfreq",
+    "pyphen",
+    "ftfy",
+    "beautifulsoup4",
+    "pypdfium2",
+)
 SAVE_EVERY = 2.0  # seconds between state saves while a batch runs (for a hard kill)
 WORST_SHOWN = 5
 # The writer's temp files: ``.<name>.epub.<12 hex>.tmp`` (see writer.epub.write_epub).

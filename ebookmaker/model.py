@@ -58,6 +58,7 @@ class Line:
     note_label: str | None = None  # this line starts a footnote with this printed label
     page_start: bool = False  # the first body line of a page
     level: int = 2  # for HEADING lines: 2 = h2, 3 = h3
+    starts_paragraph: bool | None = None  # the reader saw it (PDF geometry); None: unknown
 
 
 @dataclass

@@ -43,6 +43,24 @@ def convert_text(text: str, options: Options | None = None, name: str = "") -> t
     text = normalize_text(text)
     doc = read_text(text, name=name, shape=options.input_format)
     report.add("reader", "shape", doc.shape, evidence=f"{len(doc.pages)} pages")
+    return convert_document(doc, options, report), report
+
+
+def convert_pdf(data: bytes, options: Options | None = None, name: str = "") -> tuple[Book, Report]:
+    """Convert a PDF: its own reader, then the same steps as text."""
+    from .readers.pdf import pdf_metadata, read_pdf
+
+    options = options or Options()
+    report = Report()
+    doc = read_pdf(data, name=name)
+    report.add("reader", "shape", doc.shape, evidence=f"{len(doc.pages)} pages")
+    return convert_document(doc, options, report, pdf_meta=pdf_metadata(data)), report
+
+
+def convert_document(
+    doc: SourceDocument, options: Options, report: Report, pdf_meta: dict | None = None
+) -> Book:
+    """Run the cleaning steps on a reader's document and assemble the book."""
     remove_page_artefacts(doc, report)  # running headers, page numbers
     find_note_areas(doc, report)  # note areas and markers where the reader left them unknown
 
@@ -69,6 +87,11 @@ def convert_text(text: str, options: Options | None = None, name: str = "") -> t
     body = split_colophon(body, report)
     meta, front_lines = metadata_from_front(front, body, report)
     meta.language = language
+    if pdf_meta is not None:
+        from .readers.pdf import prefer_info
+
+        # The PDF's own title and authors, where they agree with the title page, are fuller.
+        meta.title, meta.authors = prefer_info(meta.title, meta.authors, pdf_meta)
     _apply_options(meta, options)
 
     book = Book(
@@ -78,7 +101,7 @@ def convert_text(text: str, options: Options | None = None, name: str = "") -> t
         notes=[_note_text(n, decide, report) for n in notes],
     )
     _check_references(book, report)
-    return book, report
+    return book
 
 
 def _front_rest(front_lines: list[str], meta: Metadata) -> list[str]:

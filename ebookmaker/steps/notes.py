@@ -93,7 +93,7 @@ def _attach_link(link: Line, candidates: list[NoteDraft], report: Report) -> Non
 
 
 def _label_value(label: str) -> int | None:
-    return int(label) if label.isdigit() else None
+    return int(label) if label.isdecimal() else None
 
 
 def link_notes(
@@ -105,7 +105,10 @@ def link_notes(
     is recovered from the numbering gap when exactly one unmatched marker fits it.
     """
     markers: list[tuple[Line, Marker]] = [
-        (line, marker) for line in doc.lines() if line.role == Role.BODY for marker in line.markers
+        (line, marker)
+        for line in doc.lines()
+        if line.role in (Role.BODY, Role.HEADING, Role.QUOTE)
+        for marker in line.markers
     ]
     _recover_lost_labels(notes, markers, report)
 

@@ -35,6 +35,7 @@ SHORT_LINE_SLACK = 0.25
 FIT_MARGIN = 0.005  # the measure is estimated: a word must fit with this much to spare
 INDENT_MIN = 0.015  # first lines this much shorter than full lines show an indent
 DASH_END_RE = re.compile(r"\w—$|\d–$")
+DASH_START_RE = re.compile(r"—\w")
 JOINED_LINE_FACTOR = 1.06
 
 
@@ -296,6 +297,8 @@ def _boundary(
         return True, f"{line.role.value} → {next_line.role.value}", False
     if line.role == Role.HEADING:
         return False, "heading continues", False
+    if next_line.starts_paragraph is not None:
+        return next_line.starts_paragraph, "the PDF layout shows it", False
     brk, evidence, unsure = ends_paragraph(line, next_line, measure, line_indent)
     if brk or not indent or next_is_last or next_line.role != Role.BODY:
         return brk, evidence, unsure
@@ -343,7 +346,10 @@ def _join_into(current: list[Inline], parts: list[Inline], line: Line, report, d
             )
             current.extend(parts)
             return
-    if isinstance(last, str) and DASH_END_RE.search(last):
+    if isinstance(last, str) and (
+        DASH_END_RE.search(last)
+        or (isinstance(first, str) and DASH_START_RE.match(first) and last[-1:].isalnum())
+    ):
         # "class—" + "the": a dash set closed up to its word continues without a space.
         current.extend(parts)
         return

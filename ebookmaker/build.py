@@ -8,15 +8,22 @@ in the current directory); otherwise one is drawn.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import time
 import tomllib
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .explain import Report
-from .pipeline import Options, convert_text
+from .model import Book
+from .pipeline import Options, convert_pdf, convert_text
 
-MAX_INPUT_BYTES = 200 * 1024 * 1024
+MAX_INPUT_BYTES = 200 * 1000 * 1000  # the default of --max-size (200 MB)
+LIST_KEYS = {"author", "authors", "translator", "translators"}
 SIDECAR_KEYS = {
     "title",
     "author",
@@ -62,6 +69,15 @@ def load_sidecar(path: Path) -> dict:
     unknown = set(data) - SIDECAR_KEYS
     if unknown:
         raise BuildError(f"unknown key(s) in sidecar {path.name}: {', '.join(sorted(unknown))}")
+    for key, value in data.items():
+        if isinstance(value, dt.date):  # TOML dates (date = 1935-09-06) are ISO dates
+            value = data[key] = value.isoformat()
+        if isinstance(value, str):
+            continue
+        if key in LIST_KEYS and isinstance(value, list) and all(isinstance(v, str) for v in value):
+            continue
+        wanted = "a string or a list of strings" if key in LIST_KEYS else "a string"
+        raise BuildError(f"sidecar {path.name}: {key} must be {wanted}")
     return data
 
 
@@ -113,38 +129,107 @@ def find_cover(source: Path) -> Path | None:
     return None
 
 
+def _size(size: float) -> str:
+    """``250 MB``, ``1.5 MB``, ``800 kB``: one decimal only where it tells sizes apart."""
+    for unit, scale in (("MB", 1e6), ("kB", 1e3)):
+        if size >= scale:
+            value = size / scale
+            exact = value >= 100 or abs(value - round(value)) < 0.05
+            return f"{value:.0f} {unit}" if exact else f"{value:.1f} {unit}"
+    return f"{size:.0f} bytes"
+
+
+def max_input_bytes(flags: dict) -> int:
+    """The size limit: ``flags["max_size"]`` in megabytes (``--max-size``), else the default."""
+    value = flags.get("max_size")
+    if value in (None, ""):
+        return MAX_INPUT_BYTES
+    try:
+        megabytes = float(value)
+    except (TypeError, ValueError) as err:
+        raise BuildError(f"--max-size must be a number of megabytes, not {value!r}") from err
+    if not megabytes > 0:
+        raise BuildError(f"--max-size must be a positive number of megabytes, not {value!r}")
+    return int(megabytes * 1e6)
+
+
+def read_input(source: Path, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """The bytes of ``source``: a regular file within ``limit`` bytes, else BuildError."""
+    try:
+        if source.is_dir():
+            raise BuildError("is a folder, not a text file")
+        if source.exists() and not source.is_file():
+            raise BuildError("not a regular file (a device, pipe or socket)")
+        size = source.stat().st_size
+        if size > limit:
+            raise BuildError(
+                f"input is {_size(size)}, over the {_size(limit)} limit (--max-size raises it)"
+            )
+        with source.open("rb") as handle:
+            data = handle.read(limit + 1)  # the file may have grown since stat()
+    except OSError as err:
+        raise BuildError(f"cannot read input: {err.strerror or err}") from err
+    if len(data) > limit:
+        raise BuildError(f"input is over the {_size(limit)} limit (--max-size raises it)")
+    return data
+
+
 def build_book(source: Path, output: Path, flags: dict | None = None) -> BuildResult:
-    """Convert ``source`` into the EPUB ``output``; raises BuildError with a one-line reason."""
+    """Convert ``source`` into the EPUB ``output``; raises BuildError with a one-line reason.
+
+    ``source`` is only ever read; ``output`` appears complete or not at all.
+    """
     from .cover import CoverError, load_user_cover
     from .readers import InputError, decode
     from .writer.epub import write_epub
 
     started = time.perf_counter()
-    options, cover_path = gather_options(source, flags or {})
-    try:
-        size = source.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            raise BuildError(
-                f"input is {size / 1e6:.0f} MB, over the {MAX_INPUT_BYTES / 1e6:.0f} MB limit"
-            )
-        data = source.read_bytes()
-    except OSError as err:
-        raise BuildError(f"cannot read input: {err.strerror or err}") from err
-    try:
-        text = decode(data)
-    except InputError as err:
-        raise BuildError(str(err)) from err
-    if not text.strip():
-        raise BuildError("the input is empty")
-    try:
-        book, report = convert_text(text, options, name=source.stem)
-    except InputError as err:
-        raise BuildError(str(err)) from err
-    if cover_path is not None:
+    flags = dict(flags or {})
+    limit = max_input_bytes(flags)
+    flags.pop("max_size", None)
+    options, cover_path = gather_options(source, flags)
+    data = read_input(source, limit)
+    if _same_file(source, output):
+        raise BuildError(f"the output {output} would overwrite the input")
+    is_pdf = data[:1024].lstrip().startswith(b"%PDF-") and source.suffix.lower() == ".pdf"
+    text = ""
+    if not is_pdf:
         try:
-            book.cover_image, book.cover_media_type = load_user_cover(cover_path)
+            text = decode(data)
+        except InputError as err:
+            raise BuildError(str(err)) from err
+        if not text.strip():
+            raise BuildError(
+                "the input is empty" if not text else "the input holds only whitespace"
+            )
+    cover: tuple[bytes, str] | None = None
+    if cover_path is not None:  # checked before the (slow) conversion
+        try:
+            cover = load_user_cover(cover_path)
         except CoverError as err:
-            raise BuildError(f"cover {cover_path}: {err}") from err
+            reason = str(err).removeprefix(f"cover {Path(cover_path).name}: ")
+            raise BuildError(f"cover {cover_path}: {reason}") from err
+    try:
+        if is_pdf:
+            book, report = convert_pdf(data, options, name=source.stem)
+        else:
+            book, report = convert_text(text, options, name=source.stem)
+    except InputError as err:
+        raise BuildError(str(err)) from err
+    if not (book.blocks or book.notes or book.front or book.metadata.title):
+        raise BuildError("no text left after removing page artefacts (see --explain)")
+    # The PDF path has no input text to compare with: its reader keeps every glyph line.
+    missing = [] if is_pdf else missing_words(text, book, report)
+    if missing:
+        shown = ", ".join(missing[:8]) + (", …" if len(missing) > 8 else "")
+        report.warn(f"{len(missing)} words missing: {shown}")
+    if cover is not None:
+        book.cover_image, book.cover_media_type = cover
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        reason = err.strerror or str(err)
+        raise BuildError(f"cannot create output folder {output.parent}: {reason}") from err
     try:
         write_epub(book, output)
     except OSError as err:
@@ -162,3 +247,127 @@ def build_book(source: Path, output: Path, flags: dict | None = None) -> BuildRe
         warnings=list(report.warnings),
         report=report,
     )
+
+
+def _same_file(source: Path, output: Path) -> bool:
+    try:
+        return output.exists() and output.samefile(source)
+    except OSError:
+        return False
+
+
+# --- nothing lost ------------------------------------------------------------------------
+
+# Runs of letters (with their combining marks) or runs of digits: "ex2" is "ex" + "2", so a
+# page number glued to a word, or a note marker, does not hide the word.
+_TOKEN_RE = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f])+|\d+")
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def word_tokens(text: str) -> list[str]:
+    """The words of ``text`` for comparison: NFKC, casefolded, letters-only or digits-only.
+
+    >>> word_tokens("Sovjet-\\nunionen, ex2 ﬁn¹")
+    ['sovjet', 'unionen', 'ex', '2', 'fin', '1']
+    """
+    return _TOKEN_RE.findall(_fold(text))
+
+
+def _split_tokens(text: str) -> tuple[list[str], list[int]]:
+    """Tokens of ``text`` and the indexes of tokens that end a line with a hyphen."""
+    tokens: list[str] = []
+    split: list[int] = []
+    for match in _TOKEN_RE.finditer(_fold(text)):
+        tokens.append(match.group())
+        if _LINE_END_HYPHEN_RE.match(match.string, match.end()):
+            split.append(len(tokens) - 1)
+    return tokens, split
+
+
+_LINE_END_HYPHEN_RE = re.compile("[-\u00ad\u2010\u2011][ \t]*\n|\u00ad")
+_HYPHEN_REACH = 400  # tokens: a page foot, a header and long footnotes may stand between
+
+
+def book_texts(book: Book, report: Report) -> Iterable[str]:
+    """Every text the book shows (body, notes, front, metadata) and the report's drops."""
+    meta = book.metadata
+    yield from (meta.title, meta.date, meta.publisher, meta.series, meta.rights)
+    yield from (meta.description, *meta.authors, *meta.translators, *book.front)
+    for block in book.blocks:
+        yield block.plain_text()
+    for note in book.notes:
+        yield f"{note.label} {note.text}"
+    for decision in report.decisions:
+        if decision.action == "drop":
+            yield decision.subject
+
+
+def missing_words(text: str, book: Book, report: Report) -> list[str]:
+    """Words of the input ``text`` that are neither in ``book`` nor dropped in ``report``.
+
+    Words are compared as multisets of :func:`word_tokens`. A word split by a line-end
+    hyphen ("Sovjet-" + "unionen") counts as kept when the book has the joined word, and a
+    word the book splits ("Sovjet-unionen") when the book has its two halves in a row.
+    """
+    from .readers import normalize_text
+
+    source, split = _split_tokens(normalize_text(text))
+
+    def book_tokens() -> Iterable[str]:
+        for part in book_texts(book, report):
+            yield from word_tokens(part)
+
+    have = Counter(book_tokens())
+    # Two greedy matchings: hyphen-split halves joined first, or matched alone first.
+    # Either can steal a word the other needs; the one that misses less is the answer.
+    missing = min(
+        (_unmatched(source, split, have.copy(), join_first=first) for first in (True, False)),
+        key=len,
+    )
+    if not missing:
+        return missing
+    # A word the book writes split in two ("Sovjet-unionen" as two tokens) is not lost:
+    # one pass over the book's neighbouring tokens, only for the few words still missing.
+    wanted = set(missing)
+    found: set[str] = set()
+    previous = ""
+    for token in book_tokens():
+        if previous + token in wanted:
+            found.add(previous + token)
+        previous = token
+    return [token for token in missing if token not in found]
+
+
+def _unmatched(source: list[str], split: list[int], have: Counter, join_first: bool) -> list[str]:
+    done = [False] * len(source)
+
+    def join_halves() -> None:
+        for i in split:
+            for j in range(i + 1, min(i + 1 + _HYPHEN_REACH, len(source))):
+                joined = source[i] + source[j]
+                if not done[i] and not done[j] and have[joined] > 0:
+                    have[joined] -= 1
+                    done[i] = done[j] = True
+                    break
+
+    if join_first:
+        join_halves()
+    for i, token in enumerate(source):
+        if not done[i] and have[token] > 0:
+            have[token] -= 1
+            done[i] = True
+    if not join_first:
+        join_halves()
+    missing = []
+    for i, token in enumerate(source):  # lenient: any neighbour that makes a word the book has
+        if done[i]:
+            continue
+        candidates = [source[i - 1] + token] if i > 0 else []
+        candidates += [token + source[j] for j in (i + 1, i + 2) if j < len(source)]
+        if any(c in have for c in candidates):
+            continue
+        missing.append(token)
+    return missing

@@ -25,4 +25,12 @@ def text_width(text: str) -> float:
     >>> text_width("mmm") > text_width("iii")
     True
     """
-    return float(_font().getlength(text))
+    if len(text) > 4096:  # Pillow refuses very long strings: measure in pieces
+        return sum(text_width(text[i : i + 4096]) for i in range(0, len(text), 4096))
+    try:  # raqm fails on paragraph separators (\n \r \x1c-\x1e \x85 \u2029)
+        return float(_font().getlength(text.translate(_BREAKS)))
+    except (OSError, RuntimeError, ValueError):
+        return 55.0 * len(text)  # about an average letter at size 100
+
+
+_BREAKS = dict.fromkeys(map(ord, "\n\r\x1c\x1d\x1e\x85\u2028\u2029"), " ")

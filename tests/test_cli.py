@@ -182,3 +182,18 @@ def test_usage_errors_exit_2(tmp_path):
     assert run_cli("build", str(empty)).returncode == 2
     assert run_cli("build").returncode == 2
     assert run_cli("--version").stdout.startswith("ebookmaker")
+
+
+def test_pdf_input_builds_a_valid_book_through_the_cli(tmp_path):
+    from .conftest import CORPUS
+
+    doc = CORPUS / "sv-01-wicksell-utvandringen"
+    out = tmp_path / "pdf.epub"
+    result = run_cli("build", str(doc / "source.pdf"), "-o", str(out), "--explain")
+    assert result.returncode == 0, result.stderr
+    assert "reader       shape    pdf" in result.stdout
+    report = score(out, doc / "truth.json")
+    assert report["body_wer"] <= 0.005
+    assert report["paragraph_f1"] >= 0.99
+    assert report["notes"]["notes_correct"] == len(report["notes"]["details"])
+    assert problems(epubcheck([out])[out]) == []

@@ -64,21 +64,26 @@ def _looks_binary(text: str) -> bool:
 
 
 _INNER_SOFT_HYPHEN_RE = re.compile("\u00ad+(?=[^\\s\u00ad])")
-_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ufffe\uffff]")
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+# Latin typographic ligatures (U+FB00–FB06) PDF extractors pass through: ﬁ → fi, ﬂ → fl …
+_LIGATURES = {c: unicodedata.normalize("NFKC", chr(c)) for c in range(0xFB00, 0xFB07)}
 
 
 def normalize_text(text: str) -> str:
-    """Line ends to LF, mojibake repaired, characters XML forbids removed, NFC.
+    """Line ends to LF, mojibake repaired, characters XML forbids removed, ligatures
+    spelled out, NFC.
 
-    PDFium marks a line-end hyphen it removed with U+FFFE: that is a soft hyphen. Soft
+    PDFium marks a line-end hyphen it removed with U+FFFE: the printed line ended there. Soft
     hyphens inside a line are dropped; at a line end they are kept for the hyphenation step.
     Form feeds (page breaks) are kept.
 
-    >>> normalize_text("f\\u00c3\\u00b6r\\r\\nett\\x00")
-    'för\\nett'
+    >>> normalize_text("f\\u00c3\\u00b6r\\r\\nett\\x00 \\ufb01n")
+    'för\\nett fin'
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace("\ufffe", "\u00ad")
+    # PDFium joined the two printed lines there: restore the line end, so line fill and
+    # hyphen decisions see the printed lines.
+    text = text.replace("\ufffe", "\u00ad\n")
     # A soft hyphen inside a line only marks where a word may break: drop it. At a line end
     # it is a line-end hyphen for the hyphenation step.
     text = _INNER_SOFT_HYPHEN_RE.sub("", text)
@@ -86,7 +91,7 @@ def normalize_text(text: str) -> str:
         import ftfy
 
         text = ftfy.fix_text(text, uncurl_quotes=False, fix_line_breaks=False)
-    text = _CONTROL_RE.sub("", text)
+    text = _CONTROL_RE.sub("", text).translate(_LIGATURES)
     return unicodedata.normalize("NFC", text)
 
 

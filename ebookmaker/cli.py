@@ -13,19 +13,40 @@ import json
 import sys
 import traceback
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from . import __version__
-from .batch import INPUT_SUFFIXES, default_jobs, find_inputs
+
+if TYPE_CHECKING:
+    from .batch import INPUT_SUFFIXES
 
 __all__ = ["INPUT_SUFFIXES", "collect_inputs", "main", "output_for"]
 
 
+def __getattr__(name: str) -> Any:
+    # The batch machinery is imported only for batches (it costs ~20-50 ms of every start).
+    if name == "INPUT_SUFFIXES":
+        from .batch import INPUT_SUFFIXES
+
+        return INPUT_SUFFIXES
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def collect_inputs(paths: tuple[str, ...]) -> list[Path]:
     """Files as given; folders searched recursively for input files, in a stable order."""
-    return [source for source, _ in find_inputs(paths)]
+    return [source for source, _ in _find_inputs(paths)]
+
+
+def _find_inputs(paths: tuple[str, ...]) -> list[tuple[Path, Path]]:
+    """:func:`ebookmaker.batch.find_inputs`, without importing it for one file."""
+    if len(paths) == 1 and not Path(paths[0]).is_dir():
+        path = Path(paths[0])
+        return [(path, Path(path.stem + ".epub"))]  # what find_inputs gives for a file
+    from .batch import find_inputs
+
+    return find_inputs(paths)
 
 
 def output_for(source: Path, out: Path, single: bool) -> Path:
@@ -116,7 +137,7 @@ def build(
     unchanged since the last run are skipped (--force rebuilds them). Every run writes
     report.json in the output folder. Ctrl-C stops cleanly; the next run carries on.
     """
-    found = find_inputs(inputs)
+    found = _find_inputs(inputs)
     if not found:
         raise click.UsageError("no input text files found")
     sources = [source for source, _ in found]
@@ -158,7 +179,7 @@ def _batch(
     scheduler: str | None,
 ) -> NoReturn:
     """Run a batch and exit with its code."""
-    from .batch import BatchError, BatchOptions, run_batch
+    from .batch import BatchError, BatchOptions, default_jobs, run_batch
 
     options = BatchOptions(
         jobs=jobs or default_jobs(),

@@ -11,7 +11,7 @@ evidence in this order:
    → keep;
 2. the document itself (calibre's "document as dictionary"): is the word written solid or
    with a hyphen elsewhere, also in an inflected form;
-3. a word-frequency list of the language (wordfreq, imported only when needed);
+3. a word-frequency list of the language (wordfreq's data, through :mod:`ebookmaker.wordlists`);
 4. what the language does with compounds (Swedish writes them solid, English often does not);
 5. hyphenation patterns (pyphen): is the break a legal hyphenation point of the joined word.
 
@@ -34,6 +34,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
+
+from ..wordlists import available_languages, zipf
 
 # Coordinating conjunctions that can follow a suspended hyphen ("arbetar- och bondestat",
 # "Ein- und Ausfuhr", "pre- and post-war"). Per language, because "en" is a conjunction in
@@ -90,7 +92,7 @@ _LEFT_CORE_RE = re.compile(f"{_CORE}$")
 _RIGHT_CORE_RE = re.compile(_CORE)
 # A break at a line end: a word, optional space (pdfminer on justified text), hyphen, newline,
 # optional blank lines and indentation, the next fragment. Its halves are no evidence.
-_LINE_BREAK_RE = re.compile(rf"{_CORE} ?[-\u2010\u00ad][ \t]*\r?\n\s*{_CORE}")
+_LINE_BREAK_RE = re.compile(rf"(?<![^\W_]){_CORE} ?[-\u2010\u00ad][ \t]*\r?\n\s*{_CORE}")
 
 
 @dataclass(frozen=True)
@@ -161,24 +163,15 @@ def _split_affixes(fragment: str, right: bool) -> tuple[str, str, str]:
     return fragment[: match.start()], match.group(), ""
 
 
-@lru_cache(maxsize=1)
-def _wordfreq() -> Any:
-    """Import wordfreq only when the document could not decide (the import costs ~0.3 s)."""
-    import wordfreq
-
-    return wordfreq
-
-
 @cache
 def _wordfreq_languages() -> frozenset[str]:
-    return frozenset(_wordfreq().available_languages(wordlist="large")) | frozenset(
-        _wordfreq().available_languages(wordlist="small")
-    )
+    return available_languages("large") | available_languages("small")
 
 
 @lru_cache(maxsize=65536)
 def _zipf(word: str, language: str) -> float:
-    return float(_wordfreq().zipf_frequency(word, language, wordlist="best"))
+    """wordfreq's Zipf frequency ("best" list), from the shared tables of :mod:`..wordlists`."""
+    return zipf(word, language)
 
 
 @cache
@@ -211,7 +204,7 @@ class WordKnowledge:
         self.language = _LANGUAGE_ALIASES.get(code, code)
         text = re.sub(f"[{_SOFT_MARKS}]", "", document_text.replace("\r\n", "\n"))
         text = _LINE_BREAK_RE.sub(" ", text)
-        self.counts: Counter[str] = Counter(m.group().casefold() for m in _WORD_RE.finditer(text))
+        self.counts: Counter[str] = Counter(map(str.casefold, _WORD_RE.findall(text)))
         self._sorted = sorted(self.counts)  # for prefix (inflected form) look-ups
         self._wordfreq_ok: bool | None = None
 

@@ -35,6 +35,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..explain import Report
+from ..metrics import text_width
 from ..model import Line, Role, SourceDocument
 from .hyphenation import (
     _ANY_LANGUAGE_CONJUNCTIONS,
@@ -60,6 +61,10 @@ _AFTER = 0.10  # how far after it
 _WORD_RE = re.compile(r"\S+")
 _LEFT_CORE_RE = re.compile(r"[^\W\d_]+$")  # the letters a token ends with
 _RIGHT_CORE_RE = re.compile(r"^[^\W\d_]+")  # the letters a token starts with
+_EDGE_PUNCT_RE = re.compile(r"^\W+|\W+$")
+_LINE_END_HYPHEN_RE = re.compile(r"[^\W\d_] ?[-\u2010\u00ad]$")
+_GLUED_RE = re.compile(r"^(\W*)(\w+)(\W*)$")
+_NUMBER_WORD_RE = re.compile(r"(\d+)([^\W\d_]{4,})")
 _TIGHT = 0.035  # weak evidence counts only this close to the expected place of a join
 _FUNCTION_WORD = 5.5  # zipf: two words this frequent in a row are two words
 _SHORT_PART = 6  # letters: one of two fragments is this short
@@ -120,7 +125,7 @@ def restore_joined_hyphens(doc: SourceDocument, language: str, report: Report) -
 
 def _hyphen_share(lines: list[Line]) -> tuple[int, int]:
     long_lines = [line.text.rstrip() for line in lines if len(line.text.strip()) >= _LONG_LINE]
-    ending = sum(1 for text in long_lines if re.search(r"[^\W\d_] ?[-\u2010\u00ad]$", text))
+    ending = sum(1 for text in long_lines if _LINE_END_HYPHEN_RE.search(text))
     return ending, len(long_lines)
 
 
@@ -141,10 +146,7 @@ def extractor_joined_hyphens(lines: list[Line]) -> bool:
     return total > 0 and ending <= _KEPT_SHARE * total
 
 
-def _width(text: str) -> float:
-    from .paragraphs import text_width
-
-    return text_width(text)
+_width = text_width
 
 
 def text_measure(lines: list[Line]) -> float:
@@ -178,8 +180,9 @@ class _Evidence:
     def __init__(self, text: str, language: str) -> None:
         self.words = WordKnowledge(text, language)
         self.language = self.words.language
-        folded = [m.group().casefold() for m in _WORD_RE.finditer(text)]
-        cores = [re.sub(r"^\W+|\W+$", "", token) for token in folded]
+        folded = list(map(str.casefold, _WORD_RE.findall(text)))
+        strip = _EDGE_PUNCT_RE.sub
+        cores = [strip("", token) for token in folded]
         self.pairs: Counter[tuple[str, str]] = Counter(zip(cores, cores[1:], strict=False))
         # Hyphenated words of the document by their solid spelling: 'anglo-ryska' → 'angloryska'.
         self.hyphenated: dict[str, str] = {}
@@ -241,18 +244,27 @@ def split_word_evidence(
     """
     if len(left) < 2 or len(right) < 2 or not right[0].islower():
         return None
-    joined = left + right
-    fold = joined.casefold()
-    zj, zl, zr = knowledge.zipf(fold), knowledge.zipf(left), knowledge.zipf(right)
-    freq = (
-        f"wordfreq {knowledge.language}: '{fold}' {zj:.1f}, '{left}' {zl:.1f}, '{right}' {zr:.1f}"
-    )
-    # A fragment: no word of the language, and not a word of this document either.
-    l_fragment = zl < _COMMON and knowledge.count(left) <= 1
-    r_fragment = zr < _COMMON and knowledge.count(right) <= 1
+    fold = (left + right).casefold()
+    zipf = knowledge.zipf
+
+    def freq(zj: float, zl: float, zr: float) -> str:
+        lang = knowledge.language
+        return f"wordfreq {lang}: '{fold}' {zj:.1f}, '{left}' {zl:.1f}, '{right}' {zr:.1f}"
+
     if offset is None:
-        if zj >= _COMMON and zl < _KNOWN and zr < _KNOWN and l_fragment and r_fragment:
-            return 2, f"{freq}: the halves are no words", False
+        # Only halves that are no words at all, neither of the language nor of this document
+        # (cheapest checks first: this runs for every space of the document).
+        if knowledge.count(left) > 1 or knowledge.count(right) > 1:
+            return None
+        zl = zipf(left)
+        if zl >= _KNOWN:
+            return None
+        zr = zipf(right)
+        if zr >= _KNOWN:
+            return None
+        zj = zipf(fold)
+        if zj >= _COMMON:
+            return 2, f"{freq(zj, zl, zr)}: the halves are no words", False
         return None
     n_pair = knowledge.pairs.get((left.casefold(), right.casefold()), 0)
     # Inflected forms count only for a word without rivals ('förde' is no 'fördel').
@@ -268,13 +280,17 @@ def split_word_evidence(
         )
     if n_pair > 1:
         return None  # the two words stand together elsewhere too
+    zj, zl, zr = zipf(fold), zipf(left), zipf(right)
+    # A fragment: no word of the language, and not a word of this document either.
+    l_fragment = zl < _COMMON and knowledge.count(left) <= 1
+    r_fragment = zr < _COMMON and knowledge.count(right) <= 1
     if zj >= _KNOWN and (l_fragment or r_fragment):
-        return 2, f"{freq}: the joined word is known, a half is no word", False
+        return 2, f"{freq(zj, zl, zr)}: the joined word is known, a half is no word", False
     if abs(offset) > _TIGHT:
         return None
     if zj >= max(_KNOWN, min(zl, zr) - _RARER) and min(zl, zr) < _FUNCTION_WORD:
         if knowledge.language in _SOLID_COMPOUNDING or zj >= min(zl, zr) - 1.5:
-            return 3, f"{freq}: the joined word is known", True
+            return 3, f"{freq(zj, zl, zr)}: the joined word is known", True
     if (
         zj < _KNOWN
         and l_fragment
@@ -283,7 +299,7 @@ def split_word_evidence(
         and not knowledge.starts_other_word(right[:4])
         and knowledge.legal_break(fold, len(left)) is not False
     ):
-        return 4, f"{freq}: two fragments at a hyphenation point", True
+        return 4, f"{freq(zj, zl, zr)}: two fragments at a hyphenation point", True
     return None
 
 
@@ -299,7 +315,7 @@ def glued_repair(token: str, split_at: int, knowledge: _Evidence) -> tuple[str, 
     >>> glued_repair("1950talet", 4, _Evidence("", "sv"))[0]
     '1950-talet'
     """
-    match = re.match(r"^(\W*)(\w+)(\W*)$", token)
+    match = _GLUED_RE.match(token)
     if not match:
         return None
     lead, word, tail = match.groups()
@@ -307,7 +323,7 @@ def glued_repair(token: str, split_at: int, knowledge: _Evidence) -> tuple[str, 
     if knowledge.count(fold) > 1:
         return None  # written solid elsewhere: a word
     known = knowledge.zipf(fold) >= _KNOWN
-    number = re.fullmatch(r"(\d+)([^\W\d_]{4,})", word)
+    number = _NUMBER_WORD_RE.fullmatch(word)
     if number and knowledge.zipf(number.group(2)) >= _KNOWN:
         new = f"{number.group(1)}-{number.group(2)}"
         return lead + new + tail, f"a number before a word ('{new}'): the hyphen is kept"
@@ -375,7 +391,16 @@ def _pair_at(text: str, left: tuple, right: tuple) -> tuple[str, str, int, int] 
 
 def _line_repairs(line: Line, measure: float, knowledge: _Evidence) -> list[Repair]:
     text = line.text
-    tokens = _tokens(text)
+    # Token widths matter only on a line that may be over-wide (it may hold a join); the
+    # width of the whole line is known from text_measure() (cached). Words measured one by
+    # one are never wider together than the line (no kerning across spaces): 3 % to spare.
+    if measure and _width(text.strip()) * 1.03 <= measure * _FULL_LINE:
+        measure = 0.0
+    tokens = (
+        _tokens(text)
+        if measure
+        else [(m.start(), m.end(), 0.0, 0.0) for m in _WORD_RE.finditer(text)]
+    )
     if len(tokens) < 2:
         return []
     repairs: list[Repair] = []
@@ -418,8 +443,8 @@ def _line_repairs(line: Line, measure: float, knowledge: _Evidence) -> list[Repa
                 break
         start_x = target + hyphen
     for i in range(len(tokens) - 1):  # stray spaces anywhere: only sure cases
-        if i in used or i + 1 in used:
-            continue
+        if i in used or i + 1 in used or not text[tokens[i + 1][0]].islower():
+            continue  # (split_word_evidence wants a lower-case letter after the space)
         pair = _pair_at(text, tokens[i], tokens[i + 1])
         if pair and (found := split_word_evidence(pair[0], pair[1], knowledge)):
             repairs.append(Repair(pair[2], pair[3], pair[0] + pair[1], found[1], found[2]))

@@ -63,6 +63,7 @@ import re
 import secrets
 import uuid
 import zipfile
+from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -199,6 +200,8 @@ def epub_bytes(book: Book) -> bytes:
             "epub2_guide": False,
             "epub3_landmark": False,
             "epub3_pages": False,
+            # Stored: _normalize_zip() compresses everything once, in its own fixed way.
+            "compresslevel": 0,
         },
     )
     writer.process()
@@ -328,7 +331,13 @@ def _build(book: Book) -> epub.EpubBook:
         authors = [_clean(a) for a in meta.authors if _clean(a)]
         image, media_type = draw_cover(ctx.title, authors), "image/jpeg"
     image_name = "images/cover.png" if media_type == "image/png" else "images/cover.jpg"
-    out.set_cover(image_name, image, create_page=False)
+    # What set_cover(create_page=False) does, with the media type given: ebooklib would guess
+    # it from the mimetypes database, whose first use reads the system's mime.types (~10 ms).
+    cover = epub.EpubCover(file_name=image_name)
+    cover.content = image
+    cover.media_type = media_type
+    out.add_item(cover)
+    out.add_metadata(None, "meta", "", OrderedDict([("name", "cover"), ("content", "cover-img")]))
 
     parts = _split_parts(book)
     body_docs = [_render_part(ctx, part, last=i == len(parts) - 1) for i, part in enumerate(parts)]

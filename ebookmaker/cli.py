@@ -107,6 +107,14 @@ def main() -> None:
 )
 @click.option("--force", is_flag=True, help="Rebuild books that are unchanged since the last run.")
 @click.option(
+    "--max-size",
+    "max_size",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    metavar="MB",
+    help="Refuse inputs larger than this many megabytes [default: 200].",
+)
+@click.option(
     "--scheduler",
     metavar="ADDRESS",
     help="Build on a dask.distributed cluster, e.g. tcp://host:8786 (needs the "
@@ -128,6 +136,7 @@ def build(
     verbose,
     jobs,
     force,
+    max_size,
     scheduler,
 ) -> None:
     """Build one EPUB per INPUT (a text file, or a folder of them).
@@ -155,6 +164,7 @@ def build(
         "translators": list(translators),
         "cover": cover,
         "input_format": input_format,
+        "max_size": max_size,
     }
     # A folder is a batch even when it holds one book (state, report.json), unless -o
     # names the .epub; so is any build on a cluster.
@@ -214,9 +224,6 @@ def _build_one(
     from .build import BuildError, build_book
 
     try:
-        if not source.is_file():
-            raise BuildError("no such file")
-        target.parent.mkdir(parents=True, exist_ok=True)
         result = build_book(source, target, flags)
     except BuildError as err:
         click.echo(f"ebookmaker: error: {source}: {err}", err=True)

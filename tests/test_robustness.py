@@ -379,20 +379,7 @@ FAILURE_REASONS = {
 }
 
 
-CLI_MKDIR = pytest.mark.xfail(
-    strict=True,
-    reason="cli._build_one makes the output folder itself and reports its OSError as an "
-    "internal error; build_book now makes it with a clear message, so that mkdir can go",
-)
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(name, marks=CLI_MKDIR) if name == "output-under-file" else name
-        for name in sorted(FAILURE_REASONS)
-    ],
-)
+@pytest.mark.parametrize("name", sorted(FAILURE_REASONS))
 def test_bad_input_fails_in_one_line(failures, name):
     out, runs = failures
     source, run = runs[name]

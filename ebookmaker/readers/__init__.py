@@ -59,10 +59,11 @@ def _looks_binary(text: str) -> bool:
     sample = text[:65536]
     if not sample:
         return False
-    controls = sum(1 for c in sample if ord(c) < 32 and c not in "\n\r\t\f\v")
+    controls = len(_BINARY_CONTROL_RE.findall(sample))
     return controls > 0.05 * len(sample) or sample.count("\ufffd") > 0.1 * len(sample)
 
 
+_BINARY_CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f]")
 _INNER_SOFT_HYPHEN_RE = re.compile("\u00ad+(?=[^\\s\u00ad])")
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 # Latin typographic ligatures (U+FB00–FB06) PDF extractors pass through: ﬁ → fi, ﬂ → fl …

@@ -39,7 +39,14 @@ from pathlib import Path
 from typing import Any
 from zlib import crc32
 
-__all__ = ["available_languages", "cache_dir", "frequencies", "table", "zipf"]
+__all__ = [
+    "available_languages",
+    "cache_dir",
+    "frequencies",
+    "frequency_table",
+    "table",
+    "zipf",
+]
 
 FORMAT = 2  # bump when the table layout changes
 _MAGIC = b"EBMWLT%02d" % FORMAT
@@ -152,6 +159,26 @@ class WordTable:
 
     def __contains__(self, word: str) -> bool:
         return self.band(word) >= 0
+
+    def bands(self, keys: list[tuple[bytes, int]]) -> list[int]:
+        """:meth:`band` of many words given as (UTF-8 bytes, CRC-32): one loop, no encoding.
+
+        Every table hashes with CRC-32, so a caller asking several tables about the same
+        words encodes and hashes each word once.
+        """
+        slots, mask, offsets, bands = self._slots, self._mask, self._offsets, self._bands
+        buffer, base = self._buffer, self._base
+        out = []
+        for key, h in keys:
+            i = h & mask
+            band = -1
+            while k := slots[2 * i + 1]:
+                if slots[2 * i] == h and buffer[base + offsets[k - 1] : base + offsets[k]] == key:
+                    band = bands[k - 1]
+                    break
+                i = (i + 1) & mask
+            out.append(band)
+        return out
 
 
 def _byte_order() -> bytes:
@@ -327,15 +354,38 @@ def _wordfreq_zipf(word: str, language: str) -> float:
 
 def frequencies(words: Iterable[str], language: str, wordlist: str = "small") -> list[float]:
     """``wordfreq.get_frequency_dict(language, wordlist).get(w, 0.0)`` for each word."""
-    words = list(words)
-    words_table = table(wordlist, _LIST_ALIASES.get(language, language))
-    if words_table is None:
-        from wordfreq import get_frequency_dict
+    return frequency_table(words, (language,), wordlist)[0]
 
-        freqs = get_frequency_dict(language, wordlist)
-        return [freqs.get(w, 0.0) for w in words]
+
+def frequency_table(
+    words: Iterable[str], languages: Iterable[str], wordlist: str = "small"
+) -> list[list[float]]:
+    """:func:`frequencies` of ``words`` in each of ``languages`` (one list per language),
+    each word encoded and hashed once for all languages."""
+    words = list(words)
+    keys: list[tuple[bytes, int]] | None = None
     out = []
-    for word in words:
-        band = words_table.band(word)
-        out.append(10 ** (-band / 100) if band >= 0 else 0.0)
+    for language in languages:
+        words_table = table(wordlist, _LIST_ALIASES.get(language, language))
+        if words_table is None:
+            from wordfreq import get_frequency_dict
+
+            freqs = get_frequency_dict(language, wordlist)
+            out.append([freqs.get(w, 0.0) for w in words])
+            continue
+        if keys is None:
+            encoded = [word.encode("utf-8", "surrogatepass") for word in words]
+            keys = list(zip(encoded, map(crc32, encoded), strict=True))
+        out.append([_FREQ_OF_BAND[band] for band in words_table.bands(keys)])
     return out
+
+
+class _FreqOfBand(dict):
+    """band → wordfreq's frequency (``cB_to_freq``), 0.0 for -1 (absent), computed once."""
+
+    def __missing__(self, band: int) -> float:
+        freq = self[band] = 10 ** (-band / 100) if band >= 0 else 0.0
+        return freq
+
+
+_FREQ_OF_BAND = _FreqOfBand()

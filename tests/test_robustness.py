@@ -567,6 +567,16 @@ def test_nothing_lost_check_finds_a_lost_word():
     assert missing_words(text, book, Report()) == ["försvinner"]
 
 
+def test_nothing_lost_tokens_match_the_token_pattern():
+    from ebookmaker.build import _TOKEN_RE, _fold, _split_tokens, _tokenize
+
+    text = "ex2 fín ab_cd ²x ́a 1950-\ntalet ord­et Sovjet -\nunionen ja- \n"
+    assert _tokenize(text) == _TOKEN_RE.findall(text)
+    tokens, split = _split_tokens(text)
+    assert tokens == _TOKEN_RE.findall(_fold(text))
+    assert [tokens[i] for i in split] == ["1950", "ord", "ja"]
+
+
 def test_nothing_lost_accepts_joined_hyphens_and_dropped_artefacts():
     text = "Sovjet-\nunionen var stor.\n12\nSidhuvud\nen bok om sam\u00adhället.\n"
     book = Book(

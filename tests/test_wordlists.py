@@ -106,6 +106,14 @@ def test_frequencies_are_wordfreqs(fresh_cache, lang):
     assert wordlists.frequencies(words, lang) == [freqs.get(w, 0.0) for w in words]
 
 
+def test_frequency_table_is_frequencies_per_language(fresh_cache):
+    words = ["och", "the", "und", "xqzv", "Och", "и", "är"]
+    langs = ("sv", "en", "de", "ru")
+    assert wordlists.frequency_table(words, langs) == [
+        wordlists.frequencies(words, lang) for lang in langs
+    ]
+
+
 def test_tables_are_cached_and_shared(fresh_cache):
     assert wordlists.zipf("och", "sv") > 6
     files = list((fresh_cache / "wordfreq").glob("large_sv-*.table"))

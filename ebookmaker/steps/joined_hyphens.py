@@ -93,12 +93,13 @@ def restore_joined_hyphens(doc: SourceDocument, language: str, report: Report) -
     if not lines:
         return
     knowledge = _Evidence("\n".join(line.text for line in lines), language)
-    joined = extractor_joined_hyphens(lines)
+    ending, total = _hyphen_share(lines)
+    joined = _joined(ending, total)
     report.add(
         STEP,
         "shape",
         "line-end hyphens joined by the extractor" if joined else "line-end hyphens kept",
-        evidence=_hyphen_share_text(lines),
+        evidence=f"{ending} of {total} long lines end in a hyphen",
     )
     for group in (
         [line for line in lines if line.role != Role.NOTE],
@@ -124,14 +125,16 @@ def restore_joined_hyphens(doc: SourceDocument, language: str, report: Report) -
 
 
 def _hyphen_share(lines: list[Line]) -> tuple[int, int]:
+    """(long lines that end in a hyphen, long lines)."""
     long_lines = [line.text.rstrip() for line in lines if len(line.text.strip()) >= _LONG_LINE]
-    ending = sum(1 for text in long_lines if _LINE_END_HYPHEN_RE.search(text))
+    # The pattern is anchored at the end and at most 3 characters long: search the tail only.
+    search = _LINE_END_HYPHEN_RE.search
+    ending = sum(1 for text in long_lines if search(text, len(text) - 3))
     return ending, len(long_lines)
 
 
-def _hyphen_share_text(lines: list[Line]) -> str:
-    ending, total = _hyphen_share(lines)
-    return f"{ending} of {total} long lines end in a hyphen"
+def _joined(ending: int, total: int) -> bool:
+    return total > 0 and ending <= _KEPT_SHARE * total
 
 
 def extractor_joined_hyphens(lines: list[Line]) -> bool:
@@ -142,8 +145,7 @@ def extractor_joined_hyphens(lines: list[Line]) -> bool:
     >>> extractor_joined_hyphens([Line("y" * 40, 0)] * 4)
     True
     """
-    ending, total = _hyphen_share(lines)
-    return total > 0 and ending <= _KEPT_SHARE * total
+    return _joined(*_hyphen_share(lines))
 
 
 _width = text_width
@@ -180,9 +182,10 @@ class _Evidence:
     def __init__(self, text: str, language: str) -> None:
         self.words = WordKnowledge(text, language)
         self.language = self.words.language
-        folded = list(map(str.casefold, _WORD_RE.findall(text)))
+        tokens = _WORD_RE.findall(text)
         strip = _EDGE_PUNCT_RE.sub
-        cores = [strip("", token) for token in folded]
+        core_of = {token: strip("", token.casefold()) for token in set(tokens)}
+        cores = list(map(core_of.__getitem__, tokens))
         self.pairs: Counter[tuple[str, str]] = Counter(zip(cores, cores[1:], strict=False))
         # Hyphenated words of the document by their solid spelling: 'anglo-ryska' → 'angloryska'.
         self.hyphenated: dict[str, str] = {}
@@ -192,6 +195,49 @@ class _Evidence:
         conjunctions = CONJUNCTIONS.get(self.language, _ANY_LANGUAGE_CONJUNCTIONS)
         self.conjunctions = sorted(conjunctions, key=len, reverse=True)
         self.enclitics = _ENCLITICS.get(self.language, frozenset())
+        # Memos for the stray-space pass (the document's counts never change during it).
+        self._sides: dict[str, tuple[tuple[str, int] | None, str | None]] = {}
+        self._stray: dict[tuple[str, str], tuple[int, str, bool] | None] = {}
+
+    def sides(self, token: str) -> tuple[tuple[str, int] | None, str | None]:
+        """What ``token`` offers the stray-space pass, memoized per document.
+
+        (left, right): left is (the letters it ends with, their offset) when they may be the
+        first half of a word split by a stray space, right the letters it starts with when
+        they may be the second half; None where :func:`split_word_evidence` (``offset``
+        None) would say no whatever the other half is.
+        """
+        found = self._sides.get(token)
+        if found is not None:
+            return found
+        counts = self.words.counts
+        left: tuple[str, int] | None = None
+        right: str | None = None
+        if token.isalpha():  # most tokens: the letters are the whole token
+            if len(token) >= 2 and counts.get(token.casefold(), 0) <= 1:
+                left = (token, 0)
+                right = token if token[0].islower() else None
+            found = self._sides[token] = (left, right)
+            return found
+        lcore = _LEFT_CORE_RE.search(token)
+        if lcore and lcore.end() - lcore.start() >= 2:
+            core = lcore.group()
+            if counts.get(core.casefold(), 0) <= 1:
+                left = (core, lcore.start())
+        rcore = _RIGHT_CORE_RE.match(token)
+        if rcore and rcore.end() >= 2:
+            core = rcore.group()
+            if core[0].islower() and counts.get(core.casefold(), 0) <= 1:
+                right = core
+        found = self._sides[token] = (left, right)
+        return found
+
+    def stray_evidence(self, left: str, right: str) -> tuple[int, str, bool] | None:
+        """``split_word_evidence(left, right, self)``, memoized per document."""
+        key = (left, right)
+        if key not in self._stray:
+            self._stray[key] = split_word_evidence(left, right, self)
+        return self._stray[key]
 
     def count(self, word: str) -> int:
         return self.words.counts.get(word.casefold(), 0)
@@ -396,19 +442,32 @@ def _line_repairs(line: Line, measure: float, knowledge: _Evidence) -> list[Repa
     # one are never wider together than the line (no kerning across spaces): 3 % to spare.
     if measure and _width(text.strip()) * 1.03 <= measure * _FULL_LINE:
         measure = 0.0
-    tokens = (
-        _tokens(text)
-        if measure
-        else [(m.start(), m.end(), 0.0, 0.0) for m in _WORD_RE.finditer(text)]
-    )
-    if len(tokens) < 2:
-        return []
     repairs: list[Repair] = []
     used: set[int] = set()  # token indexes already repaired
+    spans: list[tuple[int, int]] | None = None
+    if measure:
+        tokens = _tokens(text)
+        if len(tokens) < 2:
+            return []
+        _join_repairs(text, tokens, measure, knowledge, repairs, used)
+        spans = [(s, e) for s, e, _, _ in tokens]
+    _stray_repairs(text, spans, knowledge, repairs, used)
+    return repairs
+
+
+def _join_repairs(
+    text: str,
+    tokens: list[tuple[int, int, float, float]],
+    measure: float,
+    knowledge: _Evidence,
+    repairs: list[Repair],
+    used: set[int],
+) -> None:
+    """Repairs at the places of an over-wide line where the extractor joined printed lines."""
     hyphen = _width("-")
     total = tokens[-1][3]
     start_x = 0.0
-    while measure and total - start_x > measure * _FULL_LINE:
+    while total - start_x > measure * _FULL_LINE:
         target = start_x + measure - hyphen
         low, high = target - _BEFORE * measure, target + _AFTER * measure
         best: tuple[int, float, int, Repair] | None = None
@@ -442,14 +501,39 @@ def _line_repairs(line: Line, measure: float, knowledge: _Evidence) -> list[Repa
                     used.add(i)
                 break
         start_x = target + hyphen
-    for i in range(len(tokens) - 1):  # stray spaces anywhere: only sure cases
-        if i in used or i + 1 in used or not text[tokens[i + 1][0]].islower():
-            continue  # (split_word_evidence wants a lower-case letter after the space)
-        pair = _pair_at(text, tokens[i], tokens[i + 1])
-        if pair and (found := split_word_evidence(pair[0], pair[1], knowledge)):
-            repairs.append(Repair(pair[2], pair[3], pair[0] + pair[1], found[1], found[2]))
+
+
+def _stray_repairs(
+    text: str,
+    spans: list[tuple[int, int]] | None,
+    knowledge: _Evidence,
+    repairs: list[Repair],
+    used: set[int],
+) -> None:
+    """Stray spaces anywhere: only sure cases (halves that are no words at all).
+
+    The same as asking :func:`split_word_evidence` (``offset`` None) about the letters around
+    every space, with what each token offers looked up once per document.
+    """
+    words = _WORD_RE.findall(text)
+    if len(words) < 2:
+        return
+    cached = knowledge._sides.get
+    sides = [cached(word) or knowledge.sides(word) for word in words]
+    for i in range(len(words) - 1):
+        left = sides[i][0]
+        if left is None:
+            continue
+        right = sides[i + 1][1]
+        if right is None or i in used or i + 1 in used:
+            continue
+        found = knowledge.stray_evidence(left[0], right)
+        if found:
+            if spans is None:
+                spans = [m.span() for m in _WORD_RE.finditer(text)]
+            start, end = spans[i][0] + left[1], spans[i + 1][0] + len(right)
+            repairs.append(Repair(start, end, left[0] + right, found[1], found[2]))
             used.update((i, i + 1))
-    return repairs
 
 
 def _split_offset(token: str, x: float) -> int:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from operator import itemgetter, mul
 
 # Languages tried, by script (wordfreq's small lists, as shared tables: microseconds each).
 LATIN_LANGUAGES = ("sv", "da", "nb", "en", "de", "fr", "es", "it", "nl", "pl", "pt", "fi", "cs")
@@ -24,25 +25,27 @@ MIN_WORDS = 8
 
 def detect_language(text: str, max_words: int = 3000) -> tuple[str, str]:
     """Return (ISO 639-1 code, evidence); ("", reason) when the text is too short to tell."""
-    words = [w.casefold() for w in WORD_RE.findall(text[: max_words * 12])][:max_words]
+    words = list(map(str.casefold, WORD_RE.findall(text[: max_words * 12])[:max_words]))
     if len(words) < MIN_WORDS:
         return "", f"only {len(words)} words"
-    cyrillic = sum(1 for w in words if "\u0400" <= w[0] <= "\u04ff")
+    firsts = Counter(map(itemgetter(0), words))  # words by their first letter
+    cyrillic = sum(n for c, n in firsts.items() if "\u0400" <= c <= "\u04ff")
     if cyrillic > len(words) / 2:
         candidates = CYRILLIC_LANGUAGES
-    elif sum(1 for w in words if w[0].isascii() or "\u00c0" <= w[0] <= "\u024f") > len(words) / 2:
+    elif (
+        sum(n for c, n in firsts.items() if c.isascii() or "\u00c0" <= c <= "\u024f")
+        > len(words) / 2
+    ):
         candidates = LATIN_LANGUAGES
     else:
         return "", "script not covered by the word lists"
-    from ..wordlists import frequencies
-
     common = Counter(words).most_common(400)
     counts = [count for _, count in common]
+    columns = _frequencies([word for word, _ in common], candidates)
     scores: dict[str, float] = {}
-    for lang in candidates:
-        freqs = frequencies([word for word, _ in common], lang, "small")
+    for lang, freqs in zip(candidates, columns, strict=True):
         # Frequency mass the language's list gives to the text's common words.
-        scores[lang] = sum(count * freq for count, freq in zip(counts, freqs, strict=True))
+        scores[lang] = sum(map(mul, counts, freqs))
     ranked = sorted(scores, key=scores.__getitem__, reverse=True)
     best, second = ranked[0], ranked[1]
     if scores[best] <= 0:
@@ -50,3 +53,25 @@ def detect_language(text: str, max_words: int = 3000) -> tuple[str, str]:
     margin = scores[best] / max(scores[second], 1e-12)
     code = "no" if best == "nb" else best
     return code, f"word-frequency match {best} ahead of {second} by {margin:.1f}x"
+
+
+# word → its frequency in each language of a candidate tuple. The common words of books in
+# one language are largely the same (function words), so a batch worker looks most of them
+# up once. Bounded: cleared when full.
+_MEMO: dict[tuple[str, ...], dict[str, tuple[float, ...]]] = {}
+_MEMO_WORDS = 20_000
+
+
+def _frequencies(words: list[str], languages: tuple[str, ...]) -> list[list[float]]:
+    """``wordlists.frequencies(words, lang, "small")`` for each of ``languages``, memoized."""
+    from ..wordlists import frequency_table
+
+    memo = _MEMO.setdefault(languages, {})
+    new = [word for word in words if word not in memo]
+    if new:
+        if len(memo) + len(new) > _MEMO_WORDS:
+            memo.clear()
+        columns = frequency_table(new, languages, "small")
+        memo.update(zip(new, zip(*columns, strict=True), strict=True))
+    rows = [memo[word] for word in words]
+    return [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in languages]

@@ -268,6 +268,8 @@ def _glue_point(text: str) -> int | None:
     found = None
     for m in _WORD_RE.finditer(text):
         word = m.group(0)
+        if word[2:-1].islower():
+            continue  # no capital inside the word (the usual case): nothing to look at
         for k in range(2, len(word) - 1):
             if (
                 word[k].isupper()

@@ -7,7 +7,8 @@ Two levels, one direction:
   marker or note label the reader already recognised). Cleaning steps set each line's
   :class:`Role` and find what the reader could not.
 * :class:`Book` — the cleaned result: metadata, front matter, blocks of running text with
-  inline note references, and the notes. The writer only ever sees a ``Book``.
+  inline note references and page-break markers, and the notes. The writer only ever sees
+  a ``Book``.
 """
 
 from __future__ import annotations
@@ -90,7 +91,17 @@ class NoteRef:
     label: str
 
 
-Inline = str | NoteRef
+@dataclass
+class PageBreak:
+    """Where a page of the source begins, printed there as page ``label`` ("3", "iv").
+
+    Only a marker: it adds no text to the paragraph it stands in.
+    """
+
+    label: str
+
+
+Inline = str | NoteRef | PageBreak
 
 
 class BlockKind(StrEnum):
@@ -109,7 +120,11 @@ class Block:
     line_count: int = 0  # printed lines it was made from
 
     def plain_text(self) -> str:
-        return "".join(part if isinstance(part, str) else part.label for part in self.content)
+        return "".join(
+            part if isinstance(part, str) else part.label
+            for part in self.content
+            if not isinstance(part, PageBreak)
+        )
 
 
 @dataclass

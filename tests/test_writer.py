@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from ebookmaker.model import Block, BlockKind, Book, Metadata, Note, NoteRef
+from ebookmaker.model import Block, BlockKind, Book, Metadata, Note, NoteRef, PageBreak
 from ebookmaker.writer.epub import book_identifier, epub_bytes, modified_timestamp, write_epub
 
 SHARED = Path(__file__).parents[1] / ".." / "shared"
@@ -121,6 +121,26 @@ def long_title_book() -> Book:
     return book
 
 
+def paged_book() -> Book:
+    """The small book with page breaks (one starting the heading, a repeated label, a label
+    that is no XML name), long enough to be split into several files."""
+    book = small_book()
+    first, heading, second, quote, colophon = book.blocks
+    first.content.insert(2, PageBreak("2"))  # after the note reference
+    heading.content.insert(0, PageBreak("3"))
+    quote.content[1:1] = [" ", PageBreak("iv"), "Mer citat.", PageBreak("iv")]
+    colophon.content.insert(0, PageBreak("A 1"))
+    chapters = []
+    for n in range(4):
+        chapters.append(Block(BlockKind.HEADING, [f"Kapitel {n + 1}"]))
+        chapters += [
+            Block(BlockKind.PARAGRAPH, ["Ett stycke text. " * 400, PageBreak(f"{10 + 10 * n + i}")])
+            for i in range(10)
+        ]
+    book.blocks = [first, heading, second, quote, *chapters, colophon]
+    return book
+
+
 # --- helpers ----------------------------------------------------------------------------
 
 
@@ -153,7 +173,9 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "small": out / "small.epub",
         "long_title": out / "long-title.epub",
         "seed": out / "seed.epub",
+        "paged": out / "paged.epub",
     }
+    write_epub(paged_book(), paths["paged"])
     write_epub(small_book(), paths["small"])
     write_epub(long_title_book(), paths["long_title"])
     write_epub(book_from_truth(json.loads(SEED_TRUTH.read_text("utf-8"))), paths["seed"])
@@ -199,7 +221,7 @@ def small_files(books: dict[str, Path]) -> dict[str, bytes]:
 # --- EPUBCheck --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["small", "long_title", "seed"])
+@pytest.mark.parametrize("name", ["small", "long_title", "seed", "paged"])
 def test_epubcheck_reports_no_errors_and_no_warnings(
     epubcheck_reports: dict[str, dict], name: str
 ) -> None:
@@ -424,6 +446,57 @@ def test_package_metadata(small_files: dict[str, bytes]) -> None:
     }
     assert values("schema:accessibilityHazard") == {"none"}
     assert len(next(iter(values("schema:accessibilitySummary")))) > 20
+
+
+def test_page_breaks_and_page_list(books: dict[str, Path], small_files: dict[str, bytes]) -> None:
+    files = read_zip(books["paged"].read_bytes())
+    package = opf(files)
+    features = set(values_of(package, "schema:accessibilityFeature"))
+    assert {"pageBreakMarkers", "pageNavigation"} <= features
+    assert values_of(package, "pageBreakSource") == [paged_book().metadata.title]
+    assert not {"pageBreakMarkers", "pageNavigation"} & set(
+        values_of(opf(small_files), "schema:accessibilityFeature")
+    )
+    assert b"page-list" not in small_files["EPUB/nav.xhtml"]
+    nav = etree.fromstring(files["EPUB/nav.xhtml"])
+    (page_list,) = nav.xpath("//x:nav[@epub:type='page-list']", namespaces=NS)
+    assert page_list.get("hidden") is not None and page_list.get("role") == "doc-pagelist"
+    entries = [(a.text, a.get("href")) for a in page_list.iterfind(".//x:a", NS)]
+    labels = ["2", "3", "iv", "iv", *(str(n) for n in range(10, 50)), "A 1"]
+    assert [label for label, _ in entries] == labels
+    texts = sorted(name for name in files if re.fullmatch(r"EPUB/text(-\d+)?\.xhtml", name))
+    assert len(texts) > 1  # split: the list points into several files
+    spans = {}
+    for name in texts:
+        root = etree.fromstring(files[name])
+        for span in root.xpath("//*[@epub:type='pagebreak']", namespaces=NS):
+            spans[f"{name.removeprefix('EPUB/')}#{span.get('id')}"] = span
+    assert sorted(spans) == sorted(href for _, href in entries)
+    for label, href in entries:
+        span = spans[href]
+        assert span.tag == f"{{{NS['x']}}}span" and len(span) == 0 and not span.text
+        assert span.get("role") == "doc-pagebreak" and span.get("aria-label") == label
+        assert re.fullmatch(r"page-[A-Za-z0-9_.-]+", href.split("#")[1])
+    # a page that starts with a heading: the marker stands before the heading, not in it
+    (heading,) = [
+        h
+        for name in texts
+        for h in etree.fromstring(files[name]).iterfind(".//x:h2", NS)
+        if h.text == "En rubrik"
+    ]
+    assert len(heading) == 0 and heading.getprevious().get("aria-label") == "3"
+    # the text around the markers is unchanged
+    quote = "".join(heading.getparent().find(".//x:blockquote/x:p", NS).itertext())
+    assert quote == "Ett citat ur ett brev. Mer citat."
+    # the markers are no content: the identifier is that of the book without them
+    plain = paged_book()
+    for block in plain.blocks:
+        block.content = [p for p in block.content if not isinstance(p, PageBreak)]
+    assert book_identifier(paged_book()) == book_identifier(plain)
+
+
+def values_of(package: etree._Element, prop: str) -> list[str]:
+    return [m.text for m in package.iterfind(f".//opf:meta[@property='{prop}']", NS)]
 
 
 def test_missing_language_and_title_fall_back() -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from ..explain import Report
 from ..metrics import text_width
-from ..model import Block, BlockKind, Inline, Line, NoteRef, Role, SourceDocument
+from ..model import Block, BlockKind, Inline, Line, NoteRef, PageBreak, Role, SourceDocument
 
 STEP = "paragraphs"
 TEXT_ROLES = (Role.BODY, Role.HEADING, Role.QUOTE)
@@ -202,8 +202,14 @@ def unwrap(
     doc: SourceDocument,
     report: Report,
     decide_hyphen: Callable[[str, str, bool], tuple[str, str, str, bool]] | None = None,
+    page_labels: dict[int, str] | None = None,
 ) -> list[Block]:
     """Join BODY lines into paragraph blocks.
+
+    With ``page_labels`` (page index → printed label), a :class:`PageBreak` is put before
+    the first text of each page after the first; never inside a word (after a word that a
+    line-end hyphen split over the page break) nor inside a heading (it waits for the next
+    line that is no heading's continuation).
 
     ``decide_hyphen(left, right, soft)`` returns (action, result, evidence, unsure) for a line
     that ends in ``left-`` followed by a line starting with ``right`` (``soft``: the hyphen was
@@ -241,6 +247,8 @@ def unwrap(
     blocks: list[Block] = []
     current: list[Inline] = []
     start = 0
+    pending: list[Inline] = []  # page breaks waiting for a place
+    page = doc.pages[0].index if doc.pages else 0
 
     def _block(parts: list[Inline], first: int, end: int) -> Block:
         role = body[first].role
@@ -255,10 +263,19 @@ def unwrap(
 
     for index, line in enumerate(body):
         parts = line_parts(line)
+        if page_labels and line.page > page:
+            pending += [
+                PageBreak(page_labels[p])
+                for p in range(page + 1, line.page + 1)
+                if p in page_labels
+            ]
+            page = line.page
+        in_heading = bool(current) and line.role == Role.HEADING
+        breaks, pending = (pending, []) if pending and not in_heading else ([], pending)
         if current:
-            _join_into(current, parts, line, report, decide_hyphen)
+            _join_into(current, parts, line, report, decide_hyphen, breaks)
         else:
-            current = parts
+            current = breaks + parts
         if index + 1 >= len(body):
             break
         next_line = body[index + 1]
@@ -313,8 +330,19 @@ def _boundary(
     return brk, evidence, unsure
 
 
-def _join_into(current: list[Inline], parts: list[Inline], line: Line, report, decide) -> None:
-    """Append the parts of the next printed line, resolving a line-end hyphen."""
+def _join_into(
+    current: list[Inline],
+    parts: list[Inline],
+    line: Line,
+    report,
+    decide,
+    breaks: list[Inline] | None = None,
+) -> None:
+    """Append the parts of the next printed line, resolving a line-end hyphen.
+
+    ``breaks`` (page breaks before the line) go before the line's text, or after the word
+    a line-end hyphen joined across them.
+    """
     from .hyphenation import split_line_end_hyphen
 
     last = current[-1] if current else ""
@@ -344,6 +372,7 @@ def _join_into(current: list[Inline], parts: list[Inline], line: Line, report, d
                 line=line.number - 1 if line.number else 0,
                 unsure=unsure,
             )
+            current.extend(breaks or ())
             current.extend(parts)
             return
     if isinstance(last, str) and (
@@ -351,9 +380,16 @@ def _join_into(current: list[Inline], parts: list[Inline], line: Line, report, d
         or (isinstance(first, str) and DASH_START_RE.match(first) and last[-1:].isalnum())
     ):
         # "class—" + "the": a dash set closed up to its word continues without a space.
+        if breaks and isinstance(first, str):  # "1914–" + "1918": after the closed-up word
+            word = FIRST_WORD_RE.match(first)
+            cut = word.end() if word else 0
+            parts = [first[:cut], *breaks, first[cut:], *parts[1:]]
+        else:
+            current.extend(breaks or ())
         current.extend(parts)
         return
     current.append(" ")
+    current.extend(breaks or ())
     current.extend(parts)
 
 
@@ -372,7 +408,7 @@ def _merge_text(parts: list[Inline]) -> list[Inline]:
     for part in merged:
         if isinstance(part, str):
             part = re.sub(r"\s+", " ", part)
-            if not out:
+            if all(isinstance(p, PageBreak) for p in out):  # leading page breaks: ≤ a few
                 part = part.lstrip()
             if part:
                 out.append(part)

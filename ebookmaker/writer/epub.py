@@ -6,7 +6,8 @@ Layout of the package (``EPUB/`` inside the zip)::
     title.xhtml      author(s), title as <h1>, date, the front lines (publication note …);
                      the date is written out ("6 september 1935" for sv) unless a front
                      line already states it
-    nav.xhtml        toc + hidden landmarks; in the spine only when the book has headings
+    nav.xhtml        toc + hidden landmarks (+ hidden page list); in the spine only when the
+                     book has headings
     text.xhtml       the body; long books with <h2> headings are split: text-2.xhtml, …
     toc.ncx          for EPUB 2 reading systems
     style/book.css   ebookmaker/data/book.css
@@ -33,6 +34,16 @@ a ``doc-backlink`` to the reference. Why this shape:
 * the DAISY guidance puts ``doc-footnote`` on ``aside`` and the backlink before the text;
   ``doc-endnotes`` on the section would be wrong for ``aside`` children, so the section
   carries only a class and a localized heading ("Noter", "Notes", "Anmerkungen" …).
+
+Pages of the source — a :class:`~ebookmaker.model.PageBreak` in a block is written as::
+
+    <span epub:type="pagebreak" role="doc-pagebreak" id="page-3" aria-label="3"/>
+
+(empty; a page break at a heading's start goes right before the heading element, never into
+it) and listed in a hidden ``<nav epub:type="page-list">`` of the nav document; the package
+then declares ``pageBreakMarkers`` and ``pageNavigation`` and names the source of the pages
+(``pageBreakSource``, the book's title: the EPUB's pages are those of the document it was
+made from).
 
 Note ids become ``n1``, ``n2`` … in the order of ``book.notes`` (printed labels such as
 ``*`` or ``†`` are not valid XML ids); the label stays the link text. A second reference to
@@ -72,7 +83,7 @@ from ebooklib import epub
 from lxml import etree
 
 from ebookmaker.cover import cover_from_bytes, draw_cover
-from ebookmaker.model import Block, BlockKind, Book, Inline, Note, NoteRef
+from ebookmaker.model import Block, BlockKind, Book, Inline, Note, NoteRef, PageBreak
 
 __all__ = ["book_identifier", "epub_bytes", "modified_timestamp", "write_epub"]
 
@@ -155,6 +166,7 @@ _A11Y_SUMMARY = (
     "This publication is text only, with a table of contents, structured headings, "
     "and footnotes linked to and from their references."
 )
+_A11Y_PAGES = " Page break markers and a page list give the pages of the source document."
 
 
 # --- public API -----------------------------------------------------------------------
@@ -221,20 +233,28 @@ def book_identifier(book: Book) -> str:
     content = {
         "metadata": {k: v for k, v in asdict(book.metadata).items() if k != "identifier"},
         "front": book.front,
-        "blocks": [
-            [
-                b.kind.value,
-                b.level,
-                [p if isinstance(p, str) else [p.note_id, p.label] for p in b.content],
-            ]
-            for b in book.blocks
-        ],
+        "blocks": [[b.kind.value, b.level, _identity(b.content)] for b in book.blocks],
         "notes": [[n.id, n.label, n.text] for n in book.notes],
     }
     digest = hashlib.sha256(
         json.dumps(content, ensure_ascii=False, sort_keys=True).encode("utf-8")
     ).hexdigest()
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'ebookmaker:' + digest)}"
+
+
+def _identity(content: list[Inline]) -> list:
+    """A block's content as it counts for the identifier: the text (however it is cut into
+    strings) and the note references; page-break markers are no content."""
+    out: list = []
+    for part in content:
+        if isinstance(part, str):
+            if out and isinstance(out[-1], str):
+                out[-1] += part
+            else:
+                out.append(part)
+        elif isinstance(part, NoteRef):
+            out.append([part.note_id, part.label])
+    return out
 
 
 def modified_timestamp(book: Book) -> str:
@@ -295,6 +315,8 @@ class _Context:
         self.first_ref_file: dict[int, str] = {}  # note index -> file of its first reference
         self.ref_count: dict[int, int] = {}
         self.headings: list[tuple[str, int, str, str]] = []  # (file, level, id, text)
+        self.pages: list[tuple[str, str, str]] = []  # page breaks: (file, id, label)
+        self.page_ids: set[str] = set()
         self.current_file = ""
 
     @staticmethod
@@ -310,6 +332,17 @@ class _Context:
             self.first_ref_file[index] = self.current_file
         return ref_id
 
+    def new_page_id(self, label: str) -> str:
+        """``page-3`` for page "3", unique in the book; records the page for the page list."""
+        base = "page-" + (re.sub(r"[^A-Za-z0-9_.-]+", "_", label) or "x")
+        page_id, n = base, 1
+        while page_id in self.page_ids:
+            n += 1
+            page_id = f"{base}-{n}"
+        self.page_ids.add(page_id)
+        self.pages.append((self.current_file, page_id, label))
+        return page_id
+
 
 def _build(book: Book) -> epub.EpubBook:
     ctx = _Context(book)
@@ -318,7 +351,6 @@ def _build(book: Book) -> epub.EpubBook:
     out.set_identifier(book_identifier(book))
     out.set_title(ctx.title)
     out.set_language(ctx.lang)
-    _add_metadata(out, book)
 
     css = epub.EpubItem(
         uid="css", file_name="style/book.css", media_type="text/css", content=_stylesheet()
@@ -343,6 +375,7 @@ def _build(book: Book) -> epub.EpubBook:
     body_docs = [_render_part(ctx, part, last=i == len(parts) - 1) for i, part in enumerate(parts)]
     toc = _toc_entries(ctx, parts)  # after rendering: heading ids are assigned there
     has_headings = bool(ctx.headings)
+    _add_metadata(out, book, pages=bool(ctx.pages))  # after rendering: page breaks are known
 
     docs = [
         _document("cover", "cover.xhtml", ctx.labels[2], _cover_xhtml(ctx, image_name)),
@@ -378,7 +411,8 @@ def _ebooklib_toc(entry: _TocEntry, uid: str) -> epub.Link | tuple:
     return (link, [_ebooklib_toc(c, f"{uid}-{j}") for j, c in enumerate(entry.children)])
 
 
-def _add_metadata(out: epub.EpubBook, book: Book) -> None:
+def _add_metadata(out: epub.EpubBook, book: Book, pages: bool = False) -> None:
+    """Dublin Core and accessibility metadata; ``pages``: the body has page-break markers."""
     meta = book.metadata
     for i, author in enumerate(a for a in map(_clean, meta.authors) if a):
         out.add_author(author, role="aut", uid=f"author{i + 1}")
@@ -406,20 +440,31 @@ def _add_metadata(out: epub.EpubBook, book: Book) -> None:
             None, "meta", "series", {"refines": "#series", "property": "collection-type"}
         )
     # EPUB Accessibility 1.1 discovery metadata: true for every book this writer makes.
+    features = [
+        "structuralNavigation",
+        "tableOfContents",
+        "readingOrder",
+        "displayTransformability",
+    ]
+    if pages:
+        features += ["pageBreakMarkers", "pageNavigation"]
     for prop, values in (
         ("schema:accessMode", ["textual"]),
         ("schema:accessModeSufficient", ["textual"]),
-        (
-            "schema:accessibilityFeature",
-            ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"],
-        ),
+        ("schema:accessibilityFeature", features),
         ("schema:accessibilityHazard", ["none"]),
     ):
         for value in values:
             out.add_metadata(None, "meta", value, {"property": prop})
+    summary = _A11Y_SUMMARY + (_A11Y_PAGES if pages else "")
     out.add_metadata(
-        None, "meta", _A11Y_SUMMARY, {"property": "schema:accessibilitySummary", XML_LANG: "en"}
+        None, "meta", summary, {"property": "schema:accessibilitySummary", XML_LANG: "en"}
     )
+    if pages:
+        # Where the page list comes from (EPUB Accessibility 1.1, "page source"): the
+        # document this book was made from, known here by its title.
+        source = _clean(meta.title) or UNTITLED
+        out.add_metadata(None, "meta", source, {"property": "pageBreakSource"})
 
 
 # --- XHTML documents -------------------------------------------------------------------
@@ -503,6 +548,19 @@ def _nav_xhtml(ctx: _Context, toc: list[_TocEntry], parts: list[_Part]) -> bytes
         (parts[0].file_name, "bodymatter", ctx.title),
     ):
         _sub(_sub(ol, "li"), "a", href=href, **{EPUB_TYPE: kind}).text = label
+    if ctx.pages:
+        # The pages of the source, for "go to page"; not shown in the page either.
+        page_list = _sub(
+            body,
+            "nav",
+            id="page-list",
+            role="doc-pagelist",
+            hidden="hidden",
+            **{EPUB_TYPE: "page-list"},
+        )
+        ol = _sub(page_list, "ol")
+        for file_name, page_id, label in ctx.pages:
+            _sub(_sub(ol, "li"), "a", href=f"{file_name}#{page_id}").text = label
     return _serialize(root)
 
 
@@ -536,6 +594,12 @@ def _render_part(ctx: _Context, part: _Part, last: bool) -> bytes:
     root, body = _new_page(ctx, ctx.title, body_type="bodymatter")
     for block in part.blocks:
         if block.kind is BlockKind.HEADING:
+            # A page that begins with the heading: its page break goes before the heading.
+            content = list(block.content)
+            while content and isinstance(content[0], PageBreak):
+                _page_break(ctx, body, content.pop(0))
+            content = [p for p in content if not isinstance(p, PageBreak)]
+            block = Block(block.kind, content, block.level, block.first_line, block.line_count)
             level = _heading_level(block)
             hid = f"h{len(ctx.headings) + 1}"
             ctx.headings.append((part.file_name, level, hid, _heading_text(block)))
@@ -580,6 +644,10 @@ def _append_inlines(ctx: _Context, parent: etree._Element, content: list[Inline]
         if isinstance(part, str):
             add_text(part)
             continue
+        if isinstance(part, PageBreak):
+            span = _page_break(ctx, parent, part)
+            last = span if span is not None else last  # (an empty element is falsy)
+            continue
         index = ctx.note_index.get(part.note_id)
         label = _clean(part.label) or (str(index + 1) if index is not None else "")
         if index is None:
@@ -594,6 +662,20 @@ def _append_inlines(ctx: _Context, parent: etree._Element, content: list[Inline]
             **{EPUB_TYPE: "noteref"},
         )
         last.text = label
+
+
+def _page_break(ctx: _Context, parent: etree._Element, page: PageBreak) -> etree._Element | None:
+    """The empty ``<span epub:type="pagebreak">`` of a page (none for an empty label)."""
+    label = _clean(page.label)
+    if not label:
+        return None
+    return _sub(
+        parent,
+        "span",
+        id=ctx.new_page_id(label),
+        role="doc-pagebreak",
+        **{EPUB_TYPE: "pagebreak", "aria-label": label},
+    )
 
 
 def _render_note(ctx: _Context, section: etree._Element, index: int) -> None:
@@ -639,7 +721,10 @@ def _toc_entries(ctx: _Context, parts: list[_Part]) -> list[_TocEntry]:
 
 
 def _has_content(block: Block) -> bool:
-    return any(isinstance(p, NoteRef) or _xml_safe(p).strip() for p in block.content)
+    return any(
+        isinstance(p, NoteRef) or (isinstance(p, str) and _xml_safe(p).strip())
+        for p in block.content
+    )
 
 
 def _heading_level(block: Block) -> int:

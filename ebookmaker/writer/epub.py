@@ -93,6 +93,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 EPUB_TYPE = f"{{{OPS_NS}}}type"
 
 FALLBACK_MODIFIED = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+_COMPRESSED_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp")
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
 SPLIT_CHARS = 250_000  # a body longer than this is split at <h2> (readers slow down on huge files)
 UNTITLED = "Untitled"
@@ -822,6 +823,10 @@ def _normalize_zip(data: bytes) -> bytes:
             if name == "mimetype":
                 info.compress_type = zipfile.ZIP_STORED
                 target.writestr(info, b"application/epub+zip")
+            elif name.lower().endswith(_COMPRESSED_SUFFIXES):
+                # JPEG and PNG are compressed already: deflating them again costs time only.
+                info.compress_type = zipfile.ZIP_STORED
+                target.writestr(info, contents[name])
             else:
                 info.compress_type = zipfile.ZIP_DEFLATED
                 target.writestr(info, contents[name], compresslevel=9)

@@ -319,7 +319,8 @@ def _split_tokens(text: str) -> tuple[list[str], list[int]]:
     return tokens, split
 
 
-_LINE_END_HYPHEN_RE = re.compile("[-\u00ad\u2010\u2011][ \t]*\n|\u00ad")
+# "plea -" (a space before the hyphen, from justified lines) is a line-end hyphen too.
+_LINE_END_HYPHEN_RE = re.compile("(?<=\\w) ?[-\u00ad\u2010\u2011][ \t]*\n|\u00ad")
 _HYPHEN_REACH = 400  # tokens: a page foot, a header and long footnotes may stand between
 
 

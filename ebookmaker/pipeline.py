@@ -62,6 +62,16 @@ def convert_document(
     doc: SourceDocument, options: Options, report: Report, pdf_meta: dict | None = None
 ) -> Book:
     """Run the cleaning steps on a reader's document and assemble the book."""
+    for line in doc.lines():
+        if line.role in (Role.PAGE_NUMBER, Role.HEADER):
+            # The reader already knew these for artefacts: say so, as the artefacts step does.
+            report.add(
+                "reader",
+                "drop",
+                line.text,
+                evidence=f"{line.role.value} found by the reader",
+                line=line.number,
+            )
     remove_page_artefacts(doc, report)  # running headers, page numbers
     find_note_areas(doc, report)  # note areas and markers where the reader left them unknown
 

@@ -574,7 +574,8 @@ def test_nothing_lost_tokens_match_the_token_pattern():
     assert _tokenize(text) == _TOKEN_RE.findall(text)
     tokens, split = _split_tokens(text)
     assert tokens == _TOKEN_RE.findall(_fold(text))
-    assert [tokens[i] for i in split] == ["1950", "ord", "ja"]
+    # "Sovjet -" is a line-end hyphen of a justified line (pdfminer): a split like the others
+    assert [tokens[i] for i in split] == ["1950", "ord", "sovjet", "ja"]
 
 
 def test_nothing_lost_accepts_joined_hyphens_and_dropped_artefacts():

@@ -18,7 +18,6 @@ import hashlib
 import json
 import os
 import re
-import secrets
 import signal
 import sys
 import time
@@ -31,6 +30,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .atomic import write_atomic
 
 # The one list of input suffixes (PDFs will be added here once there is a PDF reader).
 INPUT_SUFFIXES = (".txt", ".text", ".pdf")
@@ -253,20 +253,6 @@ def fingerprint(source: Path, flags: dict, env: str) -> tuple[str | None, Path |
 
 
 # --- atomic files, state, temp files ------------------------------------------------------
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Temp file in the same folder, fsync, rename: readers see the old or the new file."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        with open(tmp, "xb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def load_state(out: Path) -> dict[str, dict]:

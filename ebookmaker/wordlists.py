@@ -29,7 +29,6 @@ import os
 import re
 import struct
 import sys
-import tempfile
 import unicodedata
 from array import array
 from collections.abc import Iterable
@@ -38,6 +37,8 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 from zlib import crc32
+
+from .atomic import write_atomic
 
 __all__ = [
     "available_languages",
@@ -271,18 +272,8 @@ def _open(path: Path) -> WordTable:
 
 def _write_atomically(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)  # shared by every user's processes, like the data it comes from
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    # 0o644: shared by every user's processes, like the data it comes from
+    write_atomic(path, data, mode=0o644)
 
 
 # -- wordfreq's answers --------------------------------------------------------------------------

@@ -71,7 +71,6 @@ import io
 import json
 import os
 import re
-import secrets
 import uuid
 import zipfile
 from collections import OrderedDict
@@ -82,6 +81,7 @@ from pathlib import Path
 from ebooklib import epub
 from lxml import etree
 
+from ebookmaker.atomic import write_atomic
 from ebookmaker.cover import cover_from_bytes, draw_cover
 from ebookmaker.model import Block, BlockKind, Book, Inline, Note, NoteRef, PageBreak
 
@@ -178,27 +178,7 @@ def write_epub(book: Book, path: str | Path) -> None:
 
     On any error the temp file is removed and an existing ``path`` is left untouched.
     """
-    path = Path(path)
-    data = epub_bytes(book)
-    directory = path.parent if str(path.parent) else Path(".")
-    while True:
-        tmp = directory / f".{path.name}.{secrets.token_hex(6)}.tmp"
-        try:
-            # os.open with 0o666 lets the umask decide the mode, like a plain open() would.
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-            break
-        except FileExistsError:
-            continue
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _fsync_directory(directory)
+    write_atomic(path, epub_bytes(book))
 
 
 def epub_bytes(book: Book) -> bytes:
@@ -831,17 +811,3 @@ def _normalize_zip(data: bytes) -> bytes:
                 info.compress_type = zipfile.ZIP_DEFLATED
                 target.writestr(info, contents[name], compresslevel=9)
     return out.getvalue()
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Make the rename durable; not possible on every platform, so errors are ignored."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -10,7 +10,6 @@ import io
 import json
 import re
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -20,9 +19,9 @@ from lxml import etree
 from ebookmaker.model import Block, BlockKind, Book, Metadata, Note, NoteRef, PageBreak
 from ebookmaker.writer.epub import book_identifier, epub_bytes, modified_timestamp, write_epub
 
-SHARED = Path(__file__).parents[1] / ".." / "shared"
+from .conftest import SHARED, score
+
 SEED_TRUTH = SHARED / "corpus" / "dev" / "seed-trotskij-terror" / "truth.json"
-SCORER = SHARED / "eval" / "score.py"
 
 NS = {
     "x": "http://www.w3.org/1999/xhtml",
@@ -525,17 +524,6 @@ def test_user_png_cover_is_used() -> None:
 
 
 # --- end to end with the scorer ---------------------------------------------------------
-
-
-def score(epub: Path, truth: Path) -> dict:
-    result = subprocess.run(
-        [sys.executable, str(SCORER), str(epub), str(truth), "--json"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    return json.loads(result.stdout)
 
 
 def test_seed_truth_scores_perfectly(books: dict[str, Path]) -> None:

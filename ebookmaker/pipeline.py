@@ -16,6 +16,7 @@ from .steps.joined_hyphens import restore_joined_hyphens
 from .steps.language import detect_language
 from .steps.noteareas import find_note_areas
 from .steps.notes import gather_notes, link_notes
+from .steps.outline import follow_outline
 from .steps.pagebreaks import page_labels
 from .steps.paragraphs import unwrap
 from .steps.structure import mark_structure
@@ -92,6 +93,7 @@ def convert_document(
 
     restore_joined_hyphens(doc, language, report)  # hyphens the extractor already removed
     mark_structure(doc, report)  # headings and block quotes
+    follow_outline(doc, report)  # the source's outline, where it has one: the toc
     decide = _hyphen_decider(doc, language)
     # Page breaks of the source, for the page list (a document of one page has none).
     blocks = unwrap(doc, report, decide_hyphen=decide, page_labels=page_labels(doc))

@@ -20,6 +20,10 @@ knows what a text extraction loses, and records it in the model:
 * line-end hyphens stay as printed (PDFium reports them as U+0002; they become ``-``), for the
   hyphenation step to decide.
 
+The PDF's **outline** (bookmarks), where it has one, goes to ``SourceDocument.outline``: each
+entry's title, depth, page and the first text line at the point it shows; the outline step
+matches it to the headings.
+
 Italic and bold inside running text are not kept: the model has no inline formatting.
 
 The title block of the first page (lines before the first heading or running text) is left
@@ -35,7 +39,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..model import Line, Marker, Page, Role, SourceDocument
+from ..model import Line, Marker, OutlineEntry, Page, Role, SourceDocument
 
 NOTE_SYMBOLS = "*†‡§‖¶#"
 MARKER_RE = re.compile(rf"^(?:\d{{1,4}}|[{NOTE_SYMBOLS}]{{1,3}}|[a-z])$")
@@ -752,6 +756,7 @@ def read_pdf(data: bytes, name: str = "") -> SourceDocument:
     pages: list[list[PdfLine]] = []
     rules: list[list[tuple[float, float, float, float]]] = []
     try:
+        outline = _outline(pdf)
         for index in range(len(pdf)):
             page = pdf[index]
             try:
@@ -774,7 +779,52 @@ def read_pdf(data: bytes, name: str = "") -> SourceDocument:
         separator = _separator(page_rules, lines, stats.left, stats.measure)
         _mark_notes(lines, separator, stats)
     _mark_body(pages, stats)
-    return _to_model(pages, stats, name)
+    doc = _to_model(pages, stats, name)
+    doc.outline = _outline_entries(outline, pages, doc)
+    return doc
+
+
+# Destination view modes (PDF 32000 12.3.2.2) and which of their parameters is the top.
+_VIEW_TOP = {1: 1, 3: 0, 5: 3, 7: 0}  # XYZ left top zoom, FitH top, FitR l b r top, FitBH top
+
+
+def _outline(pdf) -> list[tuple[str, int, int, float | None]]:
+    """The bookmarks in order: (title, depth, page index, top of the view or None)."""
+    entries = []
+    try:
+        items = list(pdf.get_toc(max_depth=16))
+    except Exception:  # a broken outline is no reason to lose the text
+        return []
+    for item in items:
+        title = _clean(item.get_title() or "")
+        dest = item.get_dest()
+        page = dest.get_index() if dest is not None else None
+        if not title or page is None or not 0 <= page < len(pdf):
+            continue
+        mode, params = dest.get_view()
+        where = _VIEW_TOP.get(mode)
+        top = params[where] if where is not None and where < len(params) else None
+        entries.append((title, item.level, page, top if top and top > 0 else None))
+    return entries
+
+
+def _outline_entries(
+    outline: list[tuple[str, int, int, float | None]],
+    pages: list[list[PdfLine]],
+    doc: SourceDocument,
+) -> list[OutlineEntry]:
+    """Outline entries with the first text line at or below each one's view top."""
+    result = []
+    for title, level, page, top in outline:
+        number = 0
+        if top is not None:
+            for pdf_line, line in zip(pages[page], doc.pages[page].lines, strict=True):
+                # The view's top is at or a little above the line's top (its baseline + ascent).
+                if pdf_line.role in TEXT_ROLES and pdf_line.y <= top + 0.2 * pdf_line.size:
+                    number = line.number
+                    break
+        result.append(OutlineEntry(title, level, page, number))
+    return result
 
 
 TEXT_ROLES = (Role.BODY, Role.QUOTE, Role.HEADING)

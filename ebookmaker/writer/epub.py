@@ -83,7 +83,7 @@ from lxml import etree
 
 from ebookmaker.atomic import write_atomic
 from ebookmaker.cover import cover_from_bytes, draw_cover
-from ebookmaker.model import Block, BlockKind, Book, Inline, Note, NoteRef, PageBreak
+from ebookmaker.model import Block, BlockKind, Book, Inline, Note, NoteRef, PageBreak, TocTarget
 
 __all__ = ["book_identifier", "epub_bytes", "modified_timestamp", "write_epub"]
 
@@ -297,6 +297,7 @@ class _Context:
         self.ref_count: dict[int, int] = {}
         self.headings: list[tuple[str, int, str, str]] = []  # (file, level, id, text)
         self.pages: list[tuple[str, str, str]] = []  # page breaks: (file, id, label)
+        self.targets: list[tuple[str, str, str, int]] = []  # outline: (file, id, title, depth)
         self.page_ids: set[str] = set()
         self.current_file = ""
 
@@ -355,7 +356,7 @@ def _build(book: Book) -> epub.EpubBook:
     parts = _split_parts(book)
     body_docs = [_render_part(ctx, part, last=i == len(parts) - 1) for i, part in enumerate(parts)]
     toc = _toc_entries(ctx, parts)  # after rendering: heading ids are assigned there
-    has_headings = bool(ctx.headings)
+    has_headings = bool(ctx.headings or ctx.targets)
     _add_metadata(out, book, pages=bool(ctx.pages))  # after rendering: page breaks are known
 
     docs = [
@@ -579,11 +580,14 @@ def _render_part(ctx: _Context, part: _Part, last: bool) -> bytes:
             content = list(block.content)
             while content and isinstance(content[0], PageBreak):
                 _page_break(ctx, body, content.pop(0))
-            content = [p for p in content if not isinstance(p, PageBreak)]
+            targets = [p for p in content if isinstance(p, TocTarget)]
+            content = [p for p in content if not isinstance(p, PageBreak | TocTarget)]
             block = Block(block.kind, content, block.level, block.first_line, block.line_count)
             level = _heading_level(block)
             hid = f"h{len(ctx.headings) + 1}"
             ctx.headings.append((part.file_name, level, hid, _heading_text(block)))
+            # An outline entry naming this heading points at it.
+            ctx.targets += [(part.file_name, hid, _clean(t.title), t.level) for t in targets]
             element = _sub(body, f"h{level}", id=hid)
         elif block.kind is BlockKind.BLOCKQUOTE:
             element = _sub(_sub(body, "blockquote"), "p")
@@ -629,6 +633,9 @@ def _append_inlines(ctx: _Context, parent: etree._Element, content: list[Inline]
             span = _page_break(ctx, parent, part)
             last = span if span is not None else last  # (an empty element is falsy)
             continue
+        if isinstance(part, TocTarget):
+            last = _toc_anchor(ctx, parent, part)
+            continue
         index = ctx.note_index.get(part.note_id)
         label = _clean(part.label) or (str(index + 1) if index is not None else "")
         if index is None:
@@ -659,6 +666,13 @@ def _page_break(ctx: _Context, parent: etree._Element, page: PageBreak) -> etree
     )
 
 
+def _toc_anchor(ctx: _Context, parent: etree._Element, target: TocTarget) -> etree._Element:
+    """An empty ``<span id="toc-1">`` where an outline entry without a heading points."""
+    anchor_id = f"toc-{len(ctx.targets) + 1}"
+    ctx.targets.append((ctx.current_file, anchor_id, _clean(target.title), target.level))
+    return _sub(parent, "span", id=anchor_id)
+
+
 def _render_note(ctx: _Context, section: etree._Element, index: int) -> None:
     """One ``aside`` per note: label as backlink first (if referenced), then the text."""
     note: Note = ctx.book.notes[index]
@@ -680,7 +694,10 @@ def _render_note(ctx: _Context, section: etree._Element, index: int) -> None:
 
 
 def _toc_entries(ctx: _Context, parts: list[_Part]) -> list[_TocEntry]:
-    """Title page, then the <h2> headings (with their <h3>s), or the text as one entry."""
+    """Title page, then the <h2> headings (with their <h3>s), or the text as one entry; the
+    source's outline instead of the headings where it has one."""
+    if ctx.targets:
+        return _outline_entries(ctx, parts)
     entries = [_TocEntry("title.xhtml", ctx.labels[3])]
     first = ctx.headings[0] if ctx.headings else None
     starts_with_heading = (
@@ -695,6 +712,23 @@ def _toc_entries(ctx: _Context, parts: list[_Part]) -> list[_TocEntry]:
                 entries[-1].children.append(entry)
             continue  # deeper levels are left out of the toc
         entries.append(entry)
+    return entries
+
+
+def _outline_entries(ctx: _Context, parts: list[_Part]) -> list[_TocEntry]:
+    """Title page, then the outline's entries nested by depth (an entry goes under the last
+    one less deep; a skipped depth nests one step), the text first if no entry starts it."""
+    entries = [_TocEntry("title.xhtml", ctx.labels[3])]
+    first = parts[0].blocks[0] if parts[0].blocks else None
+    if first is None or not any(isinstance(p, TocTarget) for p in first.content):
+        entries.append(_TocEntry(parts[0].file_name, ctx.title))
+    stack: list[tuple[int, _TocEntry]] = []  # open entries: (depth, entry)
+    for file_name, target_id, title, depth in ctx.targets:
+        entry = _TocEntry(f"{file_name}#{target_id}", title or ctx.title)
+        while stack and stack[-1][0] >= depth:
+            stack.pop()
+        (stack[-1][1].children if stack else entries).append(entry)
+        stack.append((depth, entry))
     return entries
 
 

@@ -60,7 +60,7 @@ class Line:
     page_start: bool = False  # the first body line of a page
     level: int = 2  # for HEADING lines: 2 = h2, 3 = h3
     starts_paragraph: bool | None = None  # the reader saw it (PDF geometry); None: unknown
-    toc: TocTarget | None = None  # an outline entry points at this line (set by the outline step)
+    toc: list[TocTarget] = field(default_factory=list)  # outline entries pointing at this line
 
 
 @dataclass

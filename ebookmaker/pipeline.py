@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .explain import Report
-from .model import Block, BlockKind, Book, Metadata, Note, Role, SourceDocument
+from .model import Block, BlockKind, Book, Metadata, Note, Role, SourceDocument, TocTarget
 from .readers import normalize_text, read_text
 from .steps.artefacts import remove_page_artefacts
 from .steps.joined_hyphens import restore_joined_hyphens
@@ -98,6 +98,8 @@ def convert_document(
     # Page breaks of the source, for the page list (a document of one page has none).
     blocks = unwrap(doc, report, decide_hyphen=decide, page_labels=page_labels(doc))
     front, body = split_front(blocks, report)
+    for target in (p for block in front for p in block.content if isinstance(p, TocTarget)):
+        report.add("outline", "title page", target.title, evidence="it points at the title block")
     body = split_colophon(body, report)
     meta, front_lines = metadata_from_front(front, body, report)
     meta.language = language

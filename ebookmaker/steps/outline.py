@@ -26,8 +26,8 @@ entry is set one level deeper than it, so the heading levels nest as the outline
 >>> doc = SourceDocument([Page(0, lines[:2]), Page(1, lines[2:])], "pdf",
 ...     outline=[OutlineEntry("Beginnings", 0, 0, 1), OutlineEntry("Later", 1, 1, 3)])
 >>> follow_outline(doc, Report())
->>> [(line.toc.title if line.toc else None, line.level) for line in lines]
-[('Beginnings', 2), (None, 2), ('Later', 2)]
+>>> [([t.title for t in line.toc], line.level) for line in lines]
+[(['Beginnings'], 2), ([], 2), (['Later'], 2)]
 """
 
 from __future__ import annotations
@@ -116,14 +116,15 @@ def follow_outline(doc: SourceDocument, report: Report) -> None:
     groups = _heading_groups(lines)
     claimed: dict[int, OutlineEntry] = {}  # id of a group's first line → its entry
     for entry in doc.outline:
-        group, evidence = _match(entry, groups, claimed, lines)
+        target = _anchor_line(entry, lines)
+        group, evidence = _match(entry, groups, claimed, target)
         depth = f"depth {entry.level}, page {entry.page + 1}"
         if group is not None:
             claimed[id(group[0])] = entry
             level = min(6, 2 + entry.level)
             for line in group:
                 line.level = level
-            group[0].toc = TocTarget(entry.title, entry.level)
+            group[0].toc.append(TocTarget(entry.title, entry.level))
             report.add(
                 STEP,
                 "heading",
@@ -132,17 +133,10 @@ def follow_outline(doc: SourceDocument, report: Report) -> None:
                 line=group[0].number,
             )
             continue
-        target = _anchor_line(entry, lines)
-        if target is None or target.toc is not None:
-            report.add(
-                STEP,
-                "drop",
-                entry.title,
-                evidence=f"{depth}; no free line to point at",
-                unsure=True,
-            )
+        if target is None:
+            report.add(STEP, "drop", entry.title, evidence=f"{depth}; no text there", unsure=True)
             continue
-        target.toc = TocTarget(entry.title, entry.level)
+        target.toc.append(TocTarget(entry.title, entry.level))
         report.add(
             STEP,
             "anchor",
@@ -159,10 +153,10 @@ def _match(
     entry: OutlineEntry,
     groups: list[list[Line]],
     claimed: dict[int, OutlineEntry],
-    lines: list[Line],
+    target: Line | None,
 ) -> tuple[list[Line] | None, str]:
-    """The heading an entry names: on its page or the next, closest in text, then nearest
-    to the point it shows; else the heading it points at exactly."""
+    """The heading an entry names: on its page or the next, nearest to the point it shows,
+    then closest in text; else the heading at the ``target`` line it points at."""
     free = [
         g for g in groups if id(g[0]) not in claimed and entry.page <= g[0].page <= entry.page + 1
     ]
@@ -174,15 +168,13 @@ def _match(
         # On the entry's page at or after its line first, then the next page, then above it.
         before = group[0].page == entry.page and entry.line and group[-1].number < entry.line
         rank = (group[0].page - entry.page) + 2 * bool(before)
-        key = (score, -rank, -group[0].number)
-        if best is None or key > (best[0], -best[1], -best[2][0].number):
+        if best is None or (-rank, score) > (-best[1], best[0]):
             best = (score, rank, group)
     if best is not None:
         return best[2], f"the printed heading {_text(best[2])[:60]!r} reads like it"
-    if entry.line:
-        for group in free:
-            if any(line.number == entry.line for line in group):
-                return group, f"it points at the heading {_text(group)[:60]!r}"
+    for group in free:
+        if any(line is target for line in group):
+            return group, f"it points at the heading {_text(group)[:60]!r}"
     return None, ""
 
 
@@ -230,5 +222,6 @@ def _targets_first(lines: list[Line]) -> None:
         )
         if not continues:
             first = line
-        elif line.toc is not None and first is not None and first.toc is None:
-            first.toc, line.toc = line.toc, None
+        elif line.toc and first is not None:
+            first.toc += line.toc
+            line.toc = []

@@ -270,8 +270,7 @@ def unwrap(
                 if p in page_labels
             ]
             page = line.page
-        if line.toc is not None:  # an outline entry points here: a marker, as a page break
-            pending.append(line.toc)
+        pending += line.toc  # outline entries point here: markers, as page breaks are
         in_heading = bool(current) and line.role == Role.HEADING
         breaks, pending = (pending, []) if pending and not in_heading else ([], pending)
         if current:

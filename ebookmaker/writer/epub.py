@@ -7,7 +7,9 @@ Layout of the package (``EPUB/`` inside the zip)::
                      the date is written out ("6 september 1935" for sv) unless a front
                      line already states it
     nav.xhtml        toc + hidden landmarks (+ hidden page list); in the spine only when the
-                     book has headings
+                     book has headings; the toc follows the source's outline where the blocks
+                     carry its :class:`~ebookmaker.model.TocTarget` markers (a heading, or an
+                     empty ``<span id="toc-3"/>`` in the text), else the headings
     text.xhtml       the body; long books with <h2> headings are split: text-2.xhtml, …
     toc.ncx          for EPUB 2 reading systems
     style/book.css   ebookmaker/data/book.css

@@ -55,6 +55,11 @@ _FODT = """<?xml version="1.0" encoding="UTF-8"?>
  <style:paragraph-properties fo:margin-top="0.6cm" fo:margin-bottom="0.3cm"
   fo:keep-with-next="always"/>
  <style:text-properties fo:font-size="13pt" fo:font-weight="bold"/></style:style>
+<style:style style:name="Heading_20_3" style:display-name="Heading 3" style:family="paragraph"
+ style:default-outline-level="3">
+ <style:paragraph-properties fo:margin-top="0.3cm" fo:margin-bottom="0.1cm"
+  fo:keep-with-next="always"/>
+ <style:text-properties fo:font-size="11pt"/></style:style>
 <style:style style:name="Footer" style:family="paragraph">
  <style:paragraph-properties fo:text-align="center"/>
  <style:text-properties fo:font-size="9pt"/></style:style>
@@ -99,23 +104,33 @@ def _paragraphs(start: int, count: int) -> list[str]:
     ]
 
 
+def _heading(level: int, title: str) -> str:
+    style = f"Heading_20_{level}"
+    return f'<text:h text:style-name="{style}" text:outline-level="{level}">{title}</text:h>'
+
+
+def _title_block() -> list[str]:
+    return [
+        '<text:p text:style-name="Title">A Made Book</text:p>',
+        '<text:p text:style-name="Author">Ann Author</text:p>',
+    ]
+
+
 @pytest.fixture(scope="module")
 def outlined_pdf(tmp_path_factory) -> bytes:
     """An A5 PDF with a title, an author line, two Heading 1 parts and three Heading 2
     chapters, and several pages of running text in the first chapter."""
-    if not SOFFICE:
-        pytest.skip("LibreOffice (soffice) not installed")
-    paras = [
-        '<text:p text:style-name="Title">A Made Book</text:p>',
-        '<text:p text:style-name="Author">Ann Author</text:p>',
-    ]
+    paras = _title_block()
     for k, (level, title) in enumerate(HEADINGS):
-        style = f"Heading_20_{level}"
-        paras.append(
-            f'<text:h text:style-name="{style}" text:outline-level="{level}">{title}</text:h>'
-        )
+        paras.append(_heading(level, title))
         if level == 2:
             paras += _paragraphs(100 * k, 9 if k == 1 else 3)
+    return _libreoffice_pdf(tmp_path_factory, paras)
+
+
+def _libreoffice_pdf(tmp_path_factory, paras: list[str]) -> bytes:
+    if not SOFFICE:
+        pytest.skip("LibreOffice (soffice) not installed")
     folder = tmp_path_factory.mktemp("lo-outline")
     source = folder / "outlined.fodt"
     source.write_text(_FODT.replace("BODY", "\n".join(paras)), encoding="utf-8")
@@ -365,3 +380,29 @@ def test_outlined_books_pass_epubcheck(books: dict[str, Path]) -> None:
     reports = epubcheck(list(books.values()))
     for path, report in reports.items():
         assert problems(report) == [], path.name
+
+
+def test_outline_separates_stacked_headings_and_levels_a_body_sized_one(
+    tmp_path_factory, tmp_path: Path
+) -> None:
+    """A part and its first chapter set one above the other on the title page, and a
+    Heading 3 set in the body's size and weight: each becomes its own heading, at its depth."""
+    paras = [
+        *_title_block(),
+        _heading(1, "Part One"),
+        _heading(2, "The First Chapter"),
+        *_paragraphs(0, 2),
+        _heading(3, "A quiet section"),
+        *_paragraphs(50, 3),
+    ]
+    files = _files(_build(tmp_path, "stacked", _libreoffice_pdf(tmp_path_factory, paras)))
+    nav = _nav_tree(files)
+    assert _shape(nav) == [
+        ("Title page", []),
+        ("Part One", [("The First Chapter", [("A quiet section", [])])]),
+    ]
+    tags = []
+    for _, href, _ in _flatten(nav[1:]):
+        element = _target(files, href)
+        tags.append((element.tag.split("}")[1], "".join(element.itertext())))
+    assert tags == [("h2", "Part One"), ("h3", "The First Chapter"), ("h4", "A quiet section")]

@@ -792,19 +792,18 @@ def _outline(pdf) -> list[tuple[str, int, int, float | None]]:
     """The bookmarks in order: (title, depth, page index, top of the view or None)."""
     entries = []
     try:
-        items = list(pdf.get_toc(max_depth=16))
-    except Exception:  # a broken outline is no reason to lose the text
-        return []
-    for item in items:
-        title = _clean(item.get_title() or "")
-        dest = item.get_dest()
-        page = dest.get_index() if dest is not None else None
-        if not title or page is None or not 0 <= page < len(pdf):
-            continue
-        mode, params = dest.get_view()
-        where = _VIEW_TOP.get(mode)
-        top = params[where] if where is not None and where < len(params) else None
-        entries.append((title, item.level, page, top if top and top > 0 else None))
+        for item in pdf.get_toc(max_depth=16):
+            title = _clean(item.get_title() or "")
+            dest = item.get_dest()
+            page = dest.get_index() if dest is not None else None
+            if not title or page is None or not 0 <= page < len(pdf):
+                continue
+            mode, params = dest.get_view()
+            where = _VIEW_TOP.get(mode)
+            top = params[where] if where is not None and where < len(params) else None
+            entries.append((title, item.level, page, top if top and top > 0 else None))
+    except Exception:  # a broken outline is no reason to lose the text: what was read stays
+        pass
     return entries
 
 

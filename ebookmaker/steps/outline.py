@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from difflib import SequenceMatcher
 
 from ..explain import Report
@@ -114,23 +115,24 @@ def follow_outline(doc: SourceDocument, report: Report) -> None:
     if not lines:
         return
     groups = _heading_groups(lines)
-    claimed: dict[int, OutlineEntry] = {}  # id of a group's first line → its entry
+    pages = [line.page for line in lines]
+    claimed: set[int] = set()  # ids of heading lines an entry took
     for entry in doc.outline:
-        target = _anchor_line(entry, lines)
-        group, evidence = _match(entry, groups, claimed, target)
+        target = _anchor_line(entry, lines, pages)
+        run, evidence = _match(entry, groups, claimed, target)
         depth = f"depth {entry.level}, page {entry.page + 1}"
-        if group is not None:
-            claimed[id(group[0])] = entry
+        if run is not None:
+            claimed.update(id(line) for line in run)
             level = min(6, 2 + entry.level)
-            for line in group:
+            for line in run:
                 line.level = level
-            group[0].toc.append(TocTarget(entry.title, entry.level))
+            run[0].toc.append(TocTarget(entry.title, entry.level))
             report.add(
                 STEP,
                 "heading",
                 f"{entry.title} → h{level}",
                 evidence=f"{depth}; {evidence}",
-                line=group[0].number,
+                line=run[0].number,
             )
             continue
         if target is None:
@@ -145,70 +147,98 @@ def follow_outline(doc: SourceDocument, report: Report) -> None:
             line=target.number,
             unsure=True,
         )
-    _nest_unlisted(groups, claimed, report)
+    _nest_unlisted(lines, claimed, report)
     _targets_first(lines)
+
+
+def _runs(group: list[Line], claimed: set[int]) -> list[list[Line]]:
+    """The group's runs of consecutive lines no entry took yet, whole first: a heading of
+    several lines, or a part of it where two headings were set alike one above the other."""
+    runs = []
+    for length in range(len(group), 0, -1):
+        for start in range(len(group) - length + 1):
+            run = group[start : start + length]
+            if not any(id(line) in claimed for line in run):
+                runs.append(run)
+    return runs
 
 
 def _match(
     entry: OutlineEntry,
     groups: list[list[Line]],
-    claimed: dict[int, OutlineEntry],
+    claimed: set[int],
     target: Line | None,
 ) -> tuple[list[Line] | None, str]:
-    """The heading an entry names: on its page or the next, nearest to the point it shows,
-    then closest in text; else the heading at the ``target`` line it points at."""
-    free = [
-        g for g in groups if id(g[0]) not in claimed and entry.page <= g[0].page <= entry.page + 1
-    ]
-    best: tuple[float, int, list[Line]] | None = None
-    for group in free:
-        score = similarity(entry.title, _text(group))
-        if score < CLOSE:
-            continue
-        # On the entry's page at or after its line first, then the next page, then above it.
-        before = group[0].page == entry.page and entry.line and group[-1].number < entry.line
-        rank = (group[0].page - entry.page) + 2 * bool(before)
-        if best is None or (-rank, score) > (-best[1], best[0]):
-            best = (score, rank, group)
+    """The heading an entry names, on its page or the next: nearest to the point it shows
+    (the ``target`` line), then closest in text; else the heading at the target line."""
+    near = [g for g in groups if entry.page <= g[0].page <= entry.page + 1]
+    best: tuple[tuple, list[Line]] | None = None
+    for group in near:
+        for run in _runs(group, claimed):
+            score = similarity(entry.title, _text(run))
+            if score < CLOSE:
+                continue
+            # At the point shown, then below it on its page, then the next page, then above.
+            if any(line is target for line in run):
+                rank = 0
+            elif run[0].page != entry.page:
+                rank = 2
+            else:
+                rank = 3 if entry.line and run[-1].number < entry.line else 1
+            key = (rank, -score, run[0].number, -len(run))
+            if best is None or key < best[0]:
+                best = (key, run)
     if best is not None:
-        return best[2], f"the printed heading {_text(best[2])[:60]!r} reads like it"
-    for group in free:
-        if any(line is target for line in group):
+        return best[1], f"the printed heading {_text(best[1])[:60]!r} reads like it"
+    for group in near:
+        if any(line is target for line in group) and not any(id(ln) in claimed for ln in group):
             return group, f"it points at the heading {_text(group)[:60]!r}"
     return None, ""
 
 
-def _anchor_line(entry: OutlineEntry, lines: list[Line]) -> Line | None:
+def _anchor_line(entry: OutlineEntry, lines: list[Line], pages: list[int]) -> Line | None:
     """The text line an entry points at: its line, else the first text line of its page or
-    after it."""
+    after it (``pages``: the page of each line, in order)."""
     if entry.line:
-        line = next((ln for ln in lines if ln.number == entry.line), None)
-        if line is not None:
-            return line
-    return next((ln for ln in lines if ln.page >= entry.page), None)
+        k = bisect_left(pages, entry.page)
+        while k < len(lines) and lines[k].page == entry.page:
+            if lines[k].number == entry.line:
+                return lines[k]
+            k += 1
+    k = bisect_left(pages, entry.page)
+    return lines[k] if k < len(lines) else None
 
 
-def _nest_unlisted(
-    groups: list[list[Line]], claimed: dict[int, OutlineEntry], report: Report
-) -> None:
+def _nest_unlisted(lines: list[Line], claimed: set[int], report: Report) -> None:
     """Headings the outline does not list, below a listed one: one level deeper than it."""
     current: int | None = None  # the level of the last listed heading
-    for group in groups:
-        if id(group[0]) in claimed:
-            current = group[0].level
+    run: list[Line] = []  # the unlisted heading being read
+
+    def settle() -> None:
+        if run and current is not None and run[0].level <= current:
+            level = min(6, current + 1)
+            report.add(
+                STEP,
+                "level",
+                f"{_text(run)[:60]} → h{level}",
+                evidence=f"not in the outline; under a listed h{current}",
+                line=run[0].number,
+            )
+            for line in run:
+                line.level = level
+        run.clear()
+
+    for line in lines:
+        listed = id(line) in claimed
+        if line.role != Role.HEADING or listed or (run and line.level != run[0].level):
+            settle()
+        if line.role != Role.HEADING:
             continue
-        if current is None or group[0].level > current:
-            continue
-        level = min(6, current + 1)
-        report.add(
-            STEP,
-            "level",
-            f"{_text(group)[:60]} → h{level}",
-            evidence=f"not in the outline; under a listed h{current}",
-            line=group[0].number,
-        )
-        for line in group:
-            line.level = level
+        if listed:
+            current = line.level
+        else:
+            run.append(line)
+    settle()
 
 
 def _targets_first(lines: list[Line]) -> None:

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from difflib import SequenceMatcher
 
 from ..explain import Report
@@ -171,7 +171,8 @@ def _match(
 ) -> tuple[list[Line] | None, str]:
     """The heading an entry names, on its page or the next: nearest to the point it shows
     (the ``target`` line), then closest in text; else the heading at the target line."""
-    near = [g for g in groups if entry.page <= g[0].page <= entry.page + 1]
+    starts = [g[0].page for g in groups]  # (cheap next to the matching itself)
+    near = groups[bisect_left(starts, entry.page) : bisect_right(starts, entry.page + 1)]
     best: tuple[tuple, list[Line]] | None = None
     for group in near:
         for run in _runs(group, claimed):

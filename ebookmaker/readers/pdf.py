@@ -20,7 +20,9 @@ knows what a text extraction loses, and records it in the model:
 * line-end hyphens stay as printed (PDFium reports them as U+0002; they become ``-``), for the
   hyphenation step to decide.
 
-Italic and bold inside running text are not kept: the model has no inline formatting.
+* **italic and bold** runs inside the text lines, as style spans (``Line.styles``: "em",
+  "strong"), measured against the body's own style (a body set in bold has no strong text);
+  spaces at a run's edges stay outside it.
 
 The title block of the first page (lines before the first heading or running text) is left
 to the title-block step: its lines stay :attr:`Role.BODY`.
@@ -35,7 +37,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..model import Line, Marker, Page, Role, SourceDocument
+from ..model import Line, Marker, Page, Role, SourceDocument, shift_styles
 
 NOTE_SYMBOLS = "*†‡§‖¶#"
 MARKER_RE = re.compile(rf"^(?:\d{{1,4}}|[{NOTE_SYMBOLS}]{{1,3}}|[a-z])$")
@@ -85,6 +87,7 @@ class PdfLine:
     italic: bool = False
     text: str = ""
     markers: list[Marker] = field(default_factory=list)
+    styles: list[tuple[int, int, str]] = field(default_factory=list)  # italic/bold runs
     lead_label: str | None = None  # a raised label at the start of the line
     note_label: str | None = None
     role: Role = Role.UNKNOWN
@@ -353,6 +356,7 @@ def _lines_of_page(runs: list[list[Glyph]], page: int) -> list[PdfLine]:
 def _text_and_markers(line: PdfLine) -> None:
     """The line's text without raised note labels, which become markers (or a lead label)."""
     parts: list[str] = []
+    styles: list[Glyph | None] = []  # the glyph each character of the text comes from
     length = 0
     raised: list[Glyph] = []
     markers: list[Marker] = []
@@ -371,6 +375,7 @@ def _text_and_markers(line: PdfLine) -> None:
         else:  # raised letters or words (1er, Mme): text
             text = "".join(g.char for g in raised)
             parts.append(text)
+            styles.extend(g for g in raised for _ in g.char)
             length += len(text)
         raised = []
 
@@ -386,25 +391,65 @@ def _text_and_markers(line: PdfLine) -> None:
             continue  # PDFium's space between a marker and the word it follows
         flush()
         parts.append(g.char)
+        styles.append(g)
         length += 1
     flush()
-    line.text, line.markers = _clean_line("".join(parts), markers)
+    spans = [
+        (a, b, kind)
+        for kind, attr in (("em", "italic"), ("strong", "bold"))
+        for a, b in _runs([bool(g and getattr(g, attr)) for g in styles], "".join(parts))
+    ]
+    line.text, line.markers, line.styles = _clean_line("".join(parts), markers, spans)
     line.lead_label = lead
 
 
-def _clean_line(text: str, markers: list[Marker]) -> tuple[str, list[Marker]]:
-    """Collapse spaces, strip, spell out ligatures, NFC; keep the markers' offsets right."""
+def _runs(flags: list[bool], text: str) -> list[tuple[int, int]]:
+    """The runs of flagged characters, from the first to the last flagged non-space character
+    (spaces between two flagged characters join their runs).
+
+    >>> _runs([True, True, False, False, True], "ab  c")
+    [(0, 5)]
+    >>> _runs([True, False, False, True], "a b ")
+    [(0, 1)]
+    >>> _runs([True, False, True], "a b")
+    [(0, 3)]
+    """
+    runs: list[tuple[int, int]] = []
+    start = end = None
+    for i, (flag, char) in enumerate(zip(flags, text, strict=True)):
+        if char.isspace():
+            continue
+        if flag:
+            start = i if start is None else start
+            end = i + 1
+        elif start is not None:
+            runs.append((start, end))
+            start = None
+    if start is not None:
+        runs.append((start, end))
+    return runs
+
+
+def _clean_line(
+    text: str, markers: list[Marker], spans: list[tuple[int, int, str]]
+) -> tuple[str, list[Marker], list[tuple[int, int, str]]]:
+    """Collapse spaces, strip, spell out ligatures, NFC; keep the offsets of the markers and
+    the style spans right."""
     out: list[str] = []
     mapping: list[int] = []
+    position = 0  # characters in out (a ligature spells out to several)
     for ch in text:
-        mapping.append(len(out))
+        mapping.append(position)
         if ch.isspace():
             if out and out[-1] != " ":
                 out.append(" ")
+                position += 1
         else:
             out.append(ch.translate(_LIGATURES))
-    mapping.append(len(out))
+            position += len(out[-1])
+    mapping.append(position)
     cleaned = "".join(out).rstrip(" ")
+    edges = [(min(mapping[a], len(cleaned)), min(mapping[b], len(cleaned))) for a, b, _ in spans]
     offsets = []
     for marker in markers:
         offset = min(mapping[min(marker.offset, len(mapping) - 1)], len(cleaned))
@@ -412,7 +457,7 @@ def _clean_line(text: str, markers: list[Marker]) -> tuple[str, list[Marker]]:
             offset -= 1  # a marker follows the word it marks, not the space after it
         offsets.append(offset)
     # NFC segment by segment, so the offsets stay right.
-    cuts = sorted(set([0, *offsets, len(cleaned)]))
+    cuts = sorted(set([0, *offsets, *(e for edge in edges for e in edge), len(cleaned)]))
     segments = {
         a: unicodedata.normalize("NFC", cleaned[a:b]) for a, b in zip(cuts, cuts[1:], strict=False)
     }
@@ -422,7 +467,15 @@ def _clean_line(text: str, markers: list[Marker]) -> tuple[str, list[Marker]]:
         position += len(segments[a])
     new_offset[len(cleaned)] = position
     result = "".join(segments[a] for a in cuts[:-1])
-    return result, [Marker(new_offset[o], m.label) for o, m in zip(offsets, markers, strict=True)]
+    return (
+        result,
+        [Marker(new_offset[o], m.label) for o, m in zip(offsets, markers, strict=True)],
+        [
+            (new_offset[a], new_offset[b], kind)
+            for (a, b), (_, _, kind) in zip(edges, spans, strict=True)
+            if a < b
+        ],
+    )
 
 
 # --- the page's furniture: separator rule -------------------------------------------------
@@ -469,6 +522,7 @@ class _Stats:
     left: float  # the body's left edge
     right: float  # the body's right edge
     bold: bool  # the body is set in bold
+    italic: bool = False  # the body is set in italics
 
     @property
     def measure(self) -> float:
@@ -502,7 +556,8 @@ def _stats(pages: list[list[PdfLine]]) -> _Stats:
             previous = line
     spacing = deltas.most_common(1)[0][0] if deltas else 1.2 * size
     bold = sum(line.bold for line in body) > 0.5 * len(body)
-    return _Stats(size, spacing, left, right, bold)
+    italic = sum(line.italic for line in body) > 0.5 * len(body)
+    return _Stats(size, spacing, left, right, bold, italic)
 
 
 def _key(text: str) -> str:
@@ -594,6 +649,9 @@ def _mark_notes(lines: list[PdfLine], separator: float | None, stats: _Stats) ->
             text = line.text
             for marker in sorted(line.markers, key=lambda m: -m.offset):
                 text = text[: marker.offset] + marker.label + text[marker.offset :]
+                line.styles = shift_styles(
+                    line.styles, marker.offset, marker.offset, len(marker.label)
+                )
             line.text, line.markers = text, []
         if line.lead_label:
             line.note_label = line.lead_label
@@ -606,7 +664,8 @@ def _mark_notes(lines: list[PdfLine], separator: float | None, stats: _Stats) ->
             and (label in markers or _follows(label, last_label))
         ):
             line.note_label = label
-            line.text = PLAIN_LABEL_RE.sub("", line.text, count=1)
+            cut = len(line.text) - len(PLAIN_LABEL_RE.sub("", line.text, count=1))
+            line.text, line.styles = line.text[cut:], shift_styles(line.styles, 0, cut, 0)
             last_label = label
     return True
 
@@ -878,6 +937,9 @@ def _to_model(pages: list[list[PdfLine]], stats: _Stats, name: str) -> SourceDoc
             if line.lead_label and line.role != Role.NOTE:
                 markers.insert(0, Marker(0, line.lead_label))
             extra = {"starts_paragraph": line.starts_paragraph} if _HAS_START_HINT else {}
+            # The body's own style is no emphasis.
+            plain = {"em"} if stats.italic else set()
+            plain |= {"strong"} if stats.bold else set()
             page.lines.append(
                 Line(
                     line.text,
@@ -890,6 +952,7 @@ def _to_model(pages: list[list[PdfLine]], stats: _Stats, name: str) -> SourceDoc
                     note_label=line.note_label if line.role == Role.NOTE else None,
                     page_start=text_line and first_text,
                     level=line.level,
+                    styles=[span for span in line.styles if span[2] not in plain],
                     **extra,
                 )
             )

@@ -45,6 +45,10 @@ then declares ``pageBreakMarkers`` and ``pageNavigation`` and names the source o
 (``pageBreakSource``, the book's title: the EPUB's pages are those of the document it was
 made from).
 
+Emphasis — a :class:`~ebookmaker.model.StyleMark` pair becomes ``<em>`` (italic) or
+``<strong>`` (bold), in paragraphs, headings, quotes and notes; marks that cross are closed
+and reopened so the XHTML stays well-formed, and what is open at a block's end closes there.
+
 Note ids become ``n1``, ``n2`` … in the order of ``book.notes`` (printed labels such as
 ``*`` or ``†`` are not valid XML ids); the label stays the link text. A second reference to
 the same note gets ``nref1-2``; a reference to a missing note is written as plain text; a

@@ -183,3 +183,45 @@ def test_the_report_says_how_many_spans(styled) -> None:
 def test_styled_epub_is_valid(styled) -> None:
     _, epub, _, _ = styled
     assert problems(epubcheck([epub])[epub]) == []
+
+
+def test_writer_keeps_emphasis_well_formed(tmp_path: Path) -> None:
+    """Marks that cross, stay open or close nothing still give valid XHTML, with the text,
+    the note reference and the page break where they were."""
+    from ebookmaker.model import (
+        Block,
+        BlockKind,
+        Book,
+        Metadata,
+        Note,
+        NoteRef,
+        PageBreak,
+        StyleMark,
+    )
+    from ebookmaker.writer.epub import write_epub
+
+    em, em_end = StyleMark("em", True), StyleMark("em", False)
+    strong, strong_end = StyleMark("strong", True), StyleMark("strong", False)
+    content = [
+        "A ", em, "b ", strong, "c", em_end, " d", strong_end, " e ", strong_end,
+        em, "f", NoteRef("1", "1"), " g", PageBreak("2"), "h",
+    ]  # fmt: skip
+    book = Book(
+        Metadata(title="Marks", authors=["Ann Author"], language="en"),
+        blocks=[Block(BlockKind.PARAGRAPH, content), Block(BlockKind.PARAGRAPH, ["Plain."])],
+        notes=[Note("1", "1", "See the book.", content=["See ", em, "the book", em_end, "."])],
+    )
+    epub = tmp_path / "marks.epub"
+    write_epub(book, epub)
+    (page,) = _pages(epub)
+    p = page.find(f".//{X}p")
+    assert " ".join("".join(p.itertext()).split()) == "A b c d e f1 gh"
+    # The strong that the em's end crossed goes on after it; the stray end closes nothing.
+    assert _texts([page], "em") == Counter(["b c", "f1 gh", "the book"])
+    assert _texts([page], "strong") == Counter(["c", " d"])
+    ref = p.find(f".//{X}em/{X}a")
+    assert ref is not None and ref.get("role") == "doc-noteref"
+    aside = page.find(f".//{X}aside")
+    assert [e.text for e in aside.iter(f"{X}em")] == ["the book"]
+    assert " ".join("".join(aside.itertext()).split()) == "1 See the book."
+    assert problems(epubcheck([epub])[epub]) == []

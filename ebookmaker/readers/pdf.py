@@ -937,9 +937,10 @@ def _to_model(pages: list[list[PdfLine]], stats: _Stats, name: str) -> SourceDoc
             if line.lead_label and line.role != Role.NOTE:
                 markers.insert(0, Marker(0, line.lead_label))
             extra = {"starts_paragraph": line.starts_paragraph} if _HAS_START_HINT else {}
-            # The body's own style is no emphasis.
-            plain = {"em"} if stats.italic else set()
-            plain |= {"strong"} if stats.bold else set()
+            # The body's own style is no emphasis, nor a heading's (a bold heading).
+            heading = line.role == Role.HEADING
+            plain = {"em"} if stats.italic or (heading and line.italic) else set()
+            plain |= {"strong"} if stats.bold or (heading and line.bold) else set()
             page.lines.append(
                 Line(
                     line.text,

@@ -89,15 +89,15 @@ def _body() -> tuple[str, Counter, Counter]:
     return "\n".join(paras), em, strong
 
 
-@pytest.fixture(scope="module")
-def styled(tmp_path_factory) -> tuple[Path, Path, Counter, Counter]:
-    """The PDF made by LibreOffice, the EPUB the CLI built from it, the expected spans."""
+def _build(folder: Path, body: str, notes_italic: bool = False) -> tuple[Path, Path]:
+    """The PDF LibreOffice makes of ``body``, and the EPUB the CLI builds from it."""
     if not SOFFICE:
         pytest.skip("LibreOffice (soffice) not installed")
-    folder = tmp_path_factory.mktemp("styles")
-    body, em, strong = _body()
     source = folder / "styled.fodt"
     text = _FODT.replace("</office:styles>", STYLES).replace("BODY", body)
+    if notes_italic:
+        old = '<style:text-properties fo:font-size="9pt"/></style:style>'
+        text = text.replace(old, old.replace("/>", ' fo:font-style="italic"/>'), 1)
     source.write_text(text, encoding="utf-8")
     subprocess.run(
         [SOFFICE, "--headless", "--convert-to", "pdf", "--outdir", str(folder), str(source)],
@@ -110,7 +110,14 @@ def styled(tmp_path_factory) -> tuple[Path, Path, Counter, Counter]:
     report = folder / "styled.json"
     result = run_cli("build", str(folder / "styled.pdf"), "-o", str(epub), "--report", str(report))
     assert result.returncode == 0, result.stderr
-    return folder / "styled.pdf", epub, em, strong
+    return folder / "styled.pdf", epub
+
+
+@pytest.fixture(scope="module")
+def styled(tmp_path_factory) -> tuple[Path, Path, Counter, Counter]:
+    """The PDF made by LibreOffice, the EPUB the CLI built from it, the expected spans."""
+    body, em, strong = _body()
+    return (*_build(tmp_path_factory.mktemp("styles"), body), em, strong)
 
 
 def _pages(epub: Path) -> list[etree._Element]:
@@ -227,3 +234,14 @@ def test_writer_keeps_emphasis_well_formed(tmp_path: Path) -> None:
     assert [e.text for e in aside.iter(f"{X}em")] == ["the book"]
     assert " ".join("".join(aside.itertext()).split()) == "1 See the book."
     assert problems(epubcheck([epub])[epub]) == []
+
+
+def test_notes_set_in_italics_are_no_emphasis(tmp_path: Path) -> None:
+    """Footnotes set in italics throughout: that is the notes' style, not emphasis; the
+    body's emphasis is unchanged."""
+    body, em, _ = _body()
+    _, epub = _build(tmp_path, body, notes_italic=True)
+    pages = _pages(epub)
+    assert _texts(pages, "em") == em - Counter(["The Lazy Dog Papers"])
+    (aside,) = [a for page in pages for a in page.iter(f"{X}aside")]
+    assert aside.find(f".//{X}em") is None

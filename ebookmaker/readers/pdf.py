@@ -923,8 +923,24 @@ def _layout(pages: list[list[PdfLine]], stats: _Stats) -> None:
         previous = line
 
 
+def _emphasis(line: PdfLine, stats: _Stats, note_style: set[str]) -> list[tuple[int, int, str]]:
+    """The line's style spans that are emphasis: not the body's own style, nor the notes'
+    (notes all set in italics), nor a heading's (a heading set bold)."""
+    plain = set(note_style) if line.role == Role.NOTE else set()
+    heading = line.role == Role.HEADING
+    plain |= {"em"} if stats.italic or (heading and line.italic) else set()
+    plain |= {"strong"} if stats.bold or (heading and line.bold) else set()
+    return [span for span in line.styles if span[2] not in plain]
+
+
 def _to_model(pages: list[list[PdfLine]], stats: _Stats, name: str) -> SourceDocument:
     _layout(pages, stats)
+    notes = [line for lines in pages for line in lines if line.role == Role.NOTE]
+    note_style = {
+        kind
+        for kind, attr in (("em", "italic"), ("strong", "bold"))
+        if notes and sum(getattr(line, attr) for line in notes) > 0.5 * len(notes)
+    }
     result: list[Page] = []
     number = 0
     for index, lines in enumerate(pages):
@@ -937,10 +953,6 @@ def _to_model(pages: list[list[PdfLine]], stats: _Stats, name: str) -> SourceDoc
             if line.lead_label and line.role != Role.NOTE:
                 markers.insert(0, Marker(0, line.lead_label))
             extra = {"starts_paragraph": line.starts_paragraph} if _HAS_START_HINT else {}
-            # The body's own style is no emphasis, nor a heading's (a bold heading).
-            heading = line.role == Role.HEADING
-            plain = {"em"} if stats.italic or (heading and line.italic) else set()
-            plain |= {"strong"} if stats.bold or (heading and line.bold) else set()
             page.lines.append(
                 Line(
                     line.text,
@@ -953,7 +965,7 @@ def _to_model(pages: list[list[PdfLine]], stats: _Stats, name: str) -> SourceDoc
                     note_label=line.note_label if line.role == Role.NOTE else None,
                     page_start=text_line and first_text,
                     level=line.level,
-                    styles=[span for span in line.styles if span[2] not in plain],
+                    styles=_emphasis(line, stats, note_style),
                     **extra,
                 )
             )

@@ -131,7 +131,7 @@ def _report_styles(book: Book, report: Report) -> None:
             "styles",
             "keep",
             f"{count['em']} italic and {count['strong']} bold runs kept as em and strong",
-            evidence="the PDF's fonts, against the body's own style; whole bold headings excluded",
+            evidence="the PDF's fonts, against the own style of the body, the notes, a heading",
         )
 
 

@@ -21,8 +21,9 @@ knows what a text extraction loses, and records it in the model:
   hyphenation step to decide.
 
 * **italic and bold** runs inside the text lines, as style spans (``Line.styles``: "em",
-  "strong"), measured against the body's own style (a body set in bold has no strong text);
-  spaces at a run's edges stay outside it.
+  "strong"), measured against the own style of the body, of the notes and of a heading (a
+  body set in bold has no strong text, a heading set bold is no strong text); spaces at a
+  run's edges stay outside it.
 
 The title block of the first page (lines before the first heading or running text) is left
 to the title-block step: its lines stay :attr:`Role.BODY`.

@@ -7,8 +7,8 @@ Two levels, one direction:
   marker or note label the reader already recognised). Cleaning steps set each line's
   :class:`Role` and find what the reader could not.
 * :class:`Book` — the cleaned result: metadata, front matter, blocks of running text with
-  inline note references and page-break markers, and the notes. The writer only ever sees
-  a ``Book``.
+  inline note references, page-break markers and emphasis marks, and the notes. The writer
+  only ever sees a ``Book``.
 """
 
 from __future__ import annotations
@@ -61,6 +61,44 @@ class Line:
     level: int = 2  # for HEADING lines: 2 = h2, 3 = h3
     starts_paragraph: bool | None = None  # the reader saw it (PDF geometry); None: unknown
     toc: list[TocTarget] = field(default_factory=list)  # outline entries pointing at this line
+    # Emphasis the reader saw (PDF fonts): (start, end, "em"/"strong"), offsets into text.
+    styles: list[tuple[int, int, str]] = field(default_factory=list)
+
+    def replace(self, start: int, end: int, new: str) -> None:
+        """Replace ``text[start:end]`` by ``new``, keeping markers and style spans on the
+        characters they belong to (a span reaching into the replaced text covers ``new``).
+
+        >>> line = Line("Sovjet- unionen", 0, styles=[(0, 15, "em")])
+        >>> line.replace(6, 8, ""); line.text, line.styles
+        ('Sovjetunionen', [(0, 13, 'em')])
+        """
+        delta = len(new) - (end - start)
+        self.text = self.text[:start] + new + self.text[end:]
+        for marker in self.markers:
+            if marker.offset >= end:
+                marker.offset += delta
+            elif marker.offset > start:
+                marker.offset = min(marker.offset, start + len(new))
+        self.styles = shift_styles(self.styles, start, end, len(new))
+
+
+def shift_styles(
+    styles: list[tuple[int, int, str]], start: int, end: int, length: int
+) -> list[tuple[int, int, str]]:
+    """Style spans after ``text[start:end]`` was replaced by ``length`` characters; spans
+    left empty are dropped. Text inserted at a span's edge stays outside it.
+
+    >>> shift_styles([(0, 4, "em"), (5, 9, "strong")], 4, 4, 2)
+    [(0, 4, 'em'), (7, 11, 'strong')]
+    """
+    delta = length - (end - start)
+    out = []
+    for a, b, kind in styles:
+        a = a if a < start else a + delta if a >= end else start
+        b = b if b <= start else b + delta if b > end else start + length
+        if a < b:
+            out.append((a, b, kind))
+    return out
 
 
 @dataclass
@@ -130,7 +168,18 @@ class TocTarget:
     level: int = 0
 
 
-Inline = str | NoteRef | PageBreak | TocTarget
+@dataclass
+class StyleMark:
+    """Where an emphasis of ``kind`` ("em" italic, "strong" bold) opens or closes.
+
+    Only a marker, like :class:`PageBreak`: it adds no text.
+    """
+
+    kind: str
+    opening: bool
+
+
+Inline = str | NoteRef | PageBreak | TocTarget | StyleMark
 
 
 class BlockKind(StrEnum):
@@ -152,7 +201,7 @@ class Block:
         return "".join(
             part if isinstance(part, str) else part.label
             for part in self.content
-            if not isinstance(part, PageBreak | TocTarget)
+            if not isinstance(part, PageBreak | TocTarget | StyleMark)
         )
 
 
@@ -163,6 +212,8 @@ class Note:
     id: str
     label: str
     text: str
+    # The text with its emphasis marks (and nothing else), when it has any; else empty.
+    content: list[Inline] = field(default_factory=list)
 
 
 @dataclass

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .explain import Report
-from .model import Block, BlockKind, Book, Metadata, Note, Role, SourceDocument, TocTarget
+from .model import Block, BlockKind, Book, Line, Metadata, Note, Role, SourceDocument, TocTarget
 from .readers import normalize_text, read_text
 from .steps.artefacts import remove_page_artefacts
 from .steps.joined_hyphens import restore_joined_hyphens
@@ -117,7 +117,26 @@ def convert_document(
         notes=[_note_text(n, decide, report) for n in notes],
     )
     _check_references(book, report)
+    _report_styles(book, report)
     return book
+
+
+def _report_styles(book: Book, report: Report) -> None:
+    """Say how much emphasis (italic, bold: the PDF's fonts) the book keeps, if any."""
+    from .model import StyleMark
+
+    count = {"em": 0, "strong": 0}
+    for content in [b.content for b in book.blocks] + [n.content for n in book.notes]:
+        for part in content:
+            if isinstance(part, StyleMark) and part.opening:
+                count[part.kind] = count.get(part.kind, 0) + 1
+    if any(count.values()):
+        report.add(
+            "styles",
+            "keep",
+            f"{count['em']} italic and {count['strong']} bold runs kept as em and strong",
+            evidence="the PDF's fonts, against the own style of the body, the notes, a heading",
+        )
 
 
 def _front_rest(front_lines: list[str], meta: Metadata) -> list[str]:
@@ -144,16 +163,25 @@ def _hyphen_decider(doc: SourceDocument, language: str):
 
 def _note_text(draft, decide, report: Report) -> Note:
     """Unwrap a note's lines into one text, resolving its line-end hyphens."""
-    from .steps.paragraphs import _join_into, _merge_text
+    from .model import StyleMark
+    from .steps.paragraphs import _join_into, _merge_text, line_parts
 
     parts: list = []
     for line in draft.lines:
+        # The note's own text, with its emphasis (a note line has no markers of its own).
+        line_text = (
+            line_parts(Line(line.text, line.page, role=line.role, styles=line.styles))
+            if line.styles
+            else [line.text]
+        )
         if parts:
-            _join_into(parts, [line.text], line, report, decide)
+            _join_into(parts, line_text, line, report, decide)
         else:
-            parts = [line.text]
-    text = "".join(p for p in _merge_text(parts) if isinstance(p, str))
-    return Note(id=draft.id, label=draft.label, text=text)
+            parts = line_text
+    merged = _merge_text(parts)
+    text = "".join(p for p in merged if isinstance(p, str))
+    styled = any(isinstance(p, StyleMark) for p in merged)
+    return Note(id=draft.id, label=draft.label, text=text, content=merged if styled else [])
 
 
 def _apply_options(meta: Metadata, options: Options) -> None:

@@ -19,12 +19,14 @@ knows what a text extraction loses, and records it in the model:
   gap larger than the line spacing);
 * line-end hyphens stay as printed (PDFium reports them as U+0002; they become ``-``), for the
   hyphenation step to decide.
+* **italic and bold** runs inside the text lines, as style spans (``Line.styles``: "em",
+  "strong"), measured against the own style of the body, of the notes and of a heading (a
+  body set in bold has no strong text, a heading set bold is no strong text); spaces at a
+  run's edges stay outside it.
 
 The PDF's **outline** (bookmarks), where it has one, goes to ``SourceDocument.outline``: each
 entry's title, depth, page and the first text line at the point it shows; the outline step
 matches it to the headings.
-
-Italic and bold inside running text are not kept: the model has no inline formatting.
 
 The title block of the first page (lines before the first heading or running text) is left
 to the title-block step: its lines stay :attr:`Role.BODY`.
@@ -39,7 +41,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..model import Line, Marker, OutlineEntry, Page, Role, SourceDocument
+from ..model import Line, Marker, OutlineEntry, Page, Role, SourceDocument, shift_styles
 
 NOTE_SYMBOLS = "*†‡§‖¶#"
 MARKER_RE = re.compile(rf"^(?:\d{{1,4}}|[{NOTE_SYMBOLS}]{{1,3}}|[a-z])$")
@@ -89,6 +91,7 @@ class PdfLine:
     italic: bool = False
     text: str = ""
     markers: list[Marker] = field(default_factory=list)
+    styles: list[tuple[int, int, str]] = field(default_factory=list)  # italic/bold runs
     lead_label: str | None = None  # a raised label at the start of the line
     note_label: str | None = None
     role: Role = Role.UNKNOWN
@@ -357,6 +360,7 @@ def _lines_of_page(runs: list[list[Glyph]], page: int) -> list[PdfLine]:
 def _text_and_markers(line: PdfLine) -> None:
     """The line's text without raised note labels, which become markers (or a lead label)."""
     parts: list[str] = []
+    styles: list[Glyph | None] = []  # the glyph each character of the text comes from
     length = 0
     raised: list[Glyph] = []
     markers: list[Marker] = []
@@ -375,6 +379,7 @@ def _text_and_markers(line: PdfLine) -> None:
         else:  # raised letters or words (1er, Mme): text
             text = "".join(g.char for g in raised)
             parts.append(text)
+            styles.extend(g for g in raised for _ in g.char)
             length += len(text)
         raised = []
 
@@ -390,25 +395,65 @@ def _text_and_markers(line: PdfLine) -> None:
             continue  # PDFium's space between a marker and the word it follows
         flush()
         parts.append(g.char)
+        styles.append(g)
         length += 1
     flush()
-    line.text, line.markers = _clean_line("".join(parts), markers)
+    spans = [
+        (a, b, kind)
+        for kind, attr in (("em", "italic"), ("strong", "bold"))
+        for a, b in _runs([bool(g and getattr(g, attr)) for g in styles], "".join(parts))
+    ]
+    line.text, line.markers, line.styles = _clean_line("".join(parts), markers, spans)
     line.lead_label = lead
 
 
-def _clean_line(text: str, markers: list[Marker]) -> tuple[str, list[Marker]]:
-    """Collapse spaces, strip, spell out ligatures, NFC; keep the markers' offsets right."""
+def _runs(flags: list[bool], text: str) -> list[tuple[int, int]]:
+    """The runs of flagged characters, from the first to the last flagged non-space character
+    (spaces between two flagged characters join their runs).
+
+    >>> _runs([True, True, False, False, True], "ab  c")
+    [(0, 5)]
+    >>> _runs([True, False, False, True], "a b ")
+    [(0, 1)]
+    >>> _runs([True, False, True], "a b")
+    [(0, 3)]
+    """
+    runs: list[tuple[int, int]] = []
+    start = end = None
+    for i, (flag, char) in enumerate(zip(flags, text, strict=True)):
+        if char.isspace():
+            continue
+        if flag:
+            start = i if start is None else start
+            end = i + 1
+        elif start is not None:
+            runs.append((start, end))
+            start = None
+    if start is not None:
+        runs.append((start, end))
+    return runs
+
+
+def _clean_line(
+    text: str, markers: list[Marker], spans: list[tuple[int, int, str]]
+) -> tuple[str, list[Marker], list[tuple[int, int, str]]]:
+    """Collapse spaces, strip, spell out ligatures, NFC; keep the offsets of the markers and
+    the style spans right."""
     out: list[str] = []
     mapping: list[int] = []
+    position = 0  # characters in out (a ligature spells out to several)
     for ch in text:
-        mapping.append(len(out))
+        mapping.append(position)
         if ch.isspace():
             if out and out[-1] != " ":
                 out.append(" ")
+                position += 1
         else:
             out.append(ch.translate(_LIGATURES))
-    mapping.append(len(out))
+            position += len(out[-1])
+    mapping.append(position)
     cleaned = "".join(out).rstrip(" ")
+    edges = [(min(mapping[a], len(cleaned)), min(mapping[b], len(cleaned))) for a, b, _ in spans]
     offsets = []
     for marker in markers:
         offset = min(mapping[min(marker.offset, len(mapping) - 1)], len(cleaned))
@@ -416,7 +461,7 @@ def _clean_line(text: str, markers: list[Marker]) -> tuple[str, list[Marker]]:
             offset -= 1  # a marker follows the word it marks, not the space after it
         offsets.append(offset)
     # NFC segment by segment, so the offsets stay right.
-    cuts = sorted(set([0, *offsets, len(cleaned)]))
+    cuts = sorted(set([0, *offsets, *(e for edge in edges for e in edge), len(cleaned)]))
     segments = {
         a: unicodedata.normalize("NFC", cleaned[a:b]) for a, b in zip(cuts, cuts[1:], strict=False)
     }
@@ -426,7 +471,15 @@ def _clean_line(text: str, markers: list[Marker]) -> tuple[str, list[Marker]]:
         position += len(segments[a])
     new_offset[len(cleaned)] = position
     result = "".join(segments[a] for a in cuts[:-1])
-    return result, [Marker(new_offset[o], m.label) for o, m in zip(offsets, markers, strict=True)]
+    return (
+        result,
+        [Marker(new_offset[o], m.label) for o, m in zip(offsets, markers, strict=True)],
+        [
+            (new_offset[a], new_offset[b], kind)
+            for (a, b), (_, _, kind) in zip(edges, spans, strict=True)
+            if a < b
+        ],
+    )
 
 
 # --- the page's furniture: separator rule -------------------------------------------------
@@ -473,6 +526,7 @@ class _Stats:
     left: float  # the body's left edge
     right: float  # the body's right edge
     bold: bool  # the body is set in bold
+    italic: bool = False  # the body is set in italics
 
     @property
     def measure(self) -> float:
@@ -506,7 +560,8 @@ def _stats(pages: list[list[PdfLine]]) -> _Stats:
             previous = line
     spacing = deltas.most_common(1)[0][0] if deltas else 1.2 * size
     bold = sum(line.bold for line in body) > 0.5 * len(body)
-    return _Stats(size, spacing, left, right, bold)
+    italic = sum(line.italic for line in body) > 0.5 * len(body)
+    return _Stats(size, spacing, left, right, bold, italic)
 
 
 def _key(text: str) -> str:
@@ -598,6 +653,9 @@ def _mark_notes(lines: list[PdfLine], separator: float | None, stats: _Stats) ->
             text = line.text
             for marker in sorted(line.markers, key=lambda m: -m.offset):
                 text = text[: marker.offset] + marker.label + text[marker.offset :]
+                line.styles = shift_styles(
+                    line.styles, marker.offset, marker.offset, len(marker.label)
+                )
             line.text, line.markers = text, []
         if line.lead_label:
             line.note_label = line.lead_label
@@ -610,7 +668,8 @@ def _mark_notes(lines: list[PdfLine], separator: float | None, stats: _Stats) ->
             and (label in markers or _follows(label, last_label))
         ):
             line.note_label = label
-            line.text = PLAIN_LABEL_RE.sub("", line.text, count=1)
+            cut = len(line.text) - len(PLAIN_LABEL_RE.sub("", line.text, count=1))
+            line.text, line.styles = line.text[cut:], shift_styles(line.styles, 0, cut, 0)
             last_label = label
     return True
 
@@ -913,8 +972,24 @@ def _layout(pages: list[list[PdfLine]], stats: _Stats) -> None:
         previous = line
 
 
+def _emphasis(line: PdfLine, stats: _Stats, note_style: set[str]) -> list[tuple[int, int, str]]:
+    """The line's style spans that are emphasis: not the body's own style, nor the notes'
+    (notes all set in italics), nor a heading's (a heading set bold)."""
+    plain = set(note_style) if line.role == Role.NOTE else set()
+    heading = line.role == Role.HEADING
+    plain |= {"em"} if stats.italic or (heading and line.italic) else set()
+    plain |= {"strong"} if stats.bold or (heading and line.bold) else set()
+    return [span for span in line.styles if span[2] not in plain]
+
+
 def _to_model(pages: list[list[PdfLine]], stats: _Stats, name: str) -> SourceDocument:
     _layout(pages, stats)
+    notes = [line for lines in pages for line in lines if line.role == Role.NOTE]
+    note_style = {
+        kind
+        for kind, attr in (("em", "italic"), ("strong", "bold"))
+        if notes and sum(getattr(line, attr) for line in notes) > 0.5 * len(notes)
+    }
     result: list[Page] = []
     number = 0
     for index, lines in enumerate(pages):
@@ -939,6 +1014,7 @@ def _to_model(pages: list[list[PdfLine]], stats: _Stats, name: str) -> SourceDoc
                     note_label=line.note_label if line.role == Role.NOTE else None,
                     page_start=text_line and first_text,
                     level=line.level,
+                    styles=_emphasis(line, stats, note_style),
                     **extra,
                 )
             )

@@ -231,7 +231,7 @@ def strip_glued_page_numbers(
         value = int(match.group(2))
         if value != page.index + sequence.offset or has_surplus(page, value, markers):
             continue  # a note marker whose label is on this page
-        line.text = match.group(1) + "\u00ad"
+        line.replace(len(match.group(1)), len(line.text), "\u00ad")
         report.add(
             STEP,
             "drop",

@@ -545,11 +545,5 @@ def _split_offset(token: str, x: float) -> int:
 
 
 def _edit(line: Line, repair: Repair) -> None:
-    """Apply a repair to a line, keeping its note markers where they were."""
-    delta = len(repair.new) - (repair.end - repair.start)
-    line.text = line.text[: repair.start] + repair.new + line.text[repair.end :]
-    for marker in line.markers:
-        if marker.offset >= repair.end:
-            marker.offset += delta
-        elif marker.offset > repair.start:
-            marker.offset = min(marker.offset, repair.start + len(repair.new))
+    """Apply a repair to a line, keeping its note markers and style spans where they were."""
+    line.replace(repair.start, repair.end, repair.new)

@@ -330,7 +330,7 @@ def _split_glued_lines(
         )
         if label is None:
             continue
-        content[g].text = text[:p] + "-"
+        content[g].replace(p, len(text), "-")
         insert_after(g, text[p:])
         report.add(
             STEP,
@@ -353,7 +353,7 @@ def _split_glued_lines(
             (s := parse_label_start(line.text)) and s.label == label for line in content[g + 1 :]
         ):
             continue  # the label is printed elsewhere: this is a marker
-        content[g].text = m.group(1) + "-"
+        content[g].replace(len(m.group(1)), len(content[g].text), "-")
         insert_after(g, label)
         report.add(
             STEP,
@@ -497,7 +497,7 @@ def _note_page(
         line = content[j]
         s = starts.get(j)
         if s is not None and s.label == label and s.kind != "alone" and j not in separators:
-            line.text = s.rest
+            line.replace(0, len(line.text) - len(s.rest), "")
         line.note_label = label
         report.add(
             STEP,
@@ -742,10 +742,7 @@ def _apply_markers(
     # Remove from right to left so earlier offsets stay valid.
     for i, c in sorted(chosen, key=lambda o: (o[0], -o[1].start)):
         line = content[i]
-        line.text = line.text[: c.start] + line.text[c.end :]
-        for m in line.markers:
-            if m.offset > c.start:
-                m.offset -= c.end - c.start
+        line.replace(c.start, c.end, "")
         line.markers.append(Marker(c.offset, c.label))
         line.markers.sort(key=lambda m: m.offset)
         report.add(

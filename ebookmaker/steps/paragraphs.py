@@ -17,7 +17,18 @@ from dataclasses import dataclass
 
 from ..explain import Report
 from ..metrics import text_width
-from ..model import Block, BlockKind, Inline, Line, NoteRef, PageBreak, Role, SourceDocument
+from ..model import (
+    Block,
+    BlockKind,
+    Inline,
+    Line,
+    NoteRef,
+    PageBreak,
+    Role,
+    SourceDocument,
+    StyleMark,
+    TocTarget,
+)
 
 STEP = "paragraphs"
 TEXT_ROLES = (Role.BODY, Role.HEADING, Role.QUOTE)
@@ -48,22 +59,43 @@ class Piece:
 
 
 def line_parts(line: Line, unlinked_as_text: bool = True) -> list[Inline]:
-    """Split a line's text at its markers: linked markers become ``NoteRef``s.
+    """Split a line's text at its markers and style spans: linked markers become
+    ``NoteRef``s, span edges ``StyleMark``s (a note reference after an emphasised word
+    stands after its closing mark).
 
     >>> from ebookmaker.model import Marker
     >>> line_parts(Line("word. Next", 0, markers=[Marker(5, "1", "1")]))
     ['word.', NoteRef(note_id='1', label='1'), ' Next']
+    >>> line_parts(Line("so Sovjet-", 0, styles=[(3, 10, "em")]))[1:]
+    [StyleMark(kind='em', opening=True), 'Sovjet-', StyleMark(kind='em', opening=False)]
     """
+    # Cut points: (offset, order, inline); at one offset closing marks, then note
+    # references, then opening marks.
+    cuts: list[tuple[int, int, Inline | None]] = []
+    for marker in line.markers:
+        if marker.note_id:
+            cuts.append((marker.offset, 1, NoteRef(marker.note_id, marker.label)))
+        elif unlinked_as_text:
+            cuts.append((marker.offset, 1, marker.label))
+        else:
+            cuts.append((marker.offset, 1, None))
+    size = len(line.text)
+    for start, end, kind in line.styles:
+        start, end = max(0, start), min(end, size)
+        if start >= end or (
+            line.role == Role.HEADING and line.text[start:end] == line.text.strip()
+        ):
+            continue  # a heading set bold (or italic) as a whole: that is its style
+        cuts.append((start, 2, StyleMark(kind, True)))
+        cuts.append((end, 0, StyleMark(kind, False)))
     parts: list[Inline] = []
     last = 0
-    for marker in sorted(line.markers, key=lambda m: m.offset):
-        if marker.offset > last:
-            parts.append(line.text[last : marker.offset])
-        if marker.note_id:
-            parts.append(NoteRef(marker.note_id, marker.label))
-        elif unlinked_as_text:
-            parts.append(marker.label)
-        last = marker.offset
+    for offset, _, inline in sorted(cuts, key=lambda c: (c[0], c[1])):
+        if offset > last:
+            parts.append(line.text[last:offset])
+            last = offset
+        if inline is not None:
+            parts.append(inline)
     if last < len(line.text):
         parts.append(line.text[last:])
     return parts
@@ -342,12 +374,20 @@ def _join_into(
     """Append the parts of the next printed line, resolving a line-end hyphen.
 
     ``breaks`` (page breaks before the line) go before the line's text, or after the word
-    a line-end hyphen joined across them.
+    a line-end hyphen joined across them. Emphasis marks between the line end and the next
+    line's first word are looked past: the joined word takes the left half's emphasis.
     """
     from .hyphenation import split_line_end_hyphen
 
-    last = current[-1] if current else ""
-    first = parts[0] if parts else ""
+    # The last text of the paragraph and the first of the line, past emphasis marks.
+    at_last = len(current) - 1
+    while at_last > 0 and isinstance(current[at_last], StyleMark):
+        at_last -= 1
+    at_first = 0
+    while at_first < len(parts) - 1 and isinstance(parts[at_first], StyleMark):
+        at_first += 1
+    last = current[at_last] if current else ""
+    first = parts[at_first] if parts else ""
     if isinstance(last, str) and isinstance(first, str):
         split = split_line_end_hyphen(last)
         right_match = re.match(r"\S+", first)
@@ -363,8 +403,8 @@ def _join_into(
                 shown = f"{result} {right_word}"
             else:
                 shown = result
-            current[-1] = prefix + shown
-            parts = [first[len(right_word) :], *parts[1:]]
+            current[at_last] = prefix + shown
+            parts = [*parts[:at_first], first[len(right_word) :], *parts[at_first + 1 :]]
             report.add(
                 "hyphenation",
                 action,
@@ -384,7 +424,7 @@ def _join_into(
         if breaks and isinstance(first, str):  # "1914–" + "1918": after the closed-up word
             word = FIRST_WORD_RE.match(first)
             cut = word.end() if word else 0
-            parts = [first[:cut], *breaks, first[cut:], *parts[1:]]
+            parts = [*parts[:at_first], first[:cut], *breaks, first[cut:], *parts[at_first + 1 :]]
         else:
             current.extend(breaks or ())
         current.extend(parts)
@@ -395,7 +435,10 @@ def _join_into(
 
 
 def _merge_text(parts: list[Inline]) -> list[Inline]:
-    """Merge adjacent strings and normalise spaces; drop empty strings."""
+    """Merge adjacent strings and normalise spaces; drop empty strings. Emphasis marks are
+    made well-formed and minimal (see :func:`_merge_styled`)."""
+    if any(isinstance(part, StyleMark) for part in parts):
+        return _merge_styled(parts)
     merged: list[Inline] = []
     for part in parts:
         if isinstance(part, str):
@@ -419,4 +462,90 @@ def _merge_text(parts: list[Inline]) -> list[Inline]:
         out[-1] = out[-1].rstrip()
         if not out[-1]:
             out.pop()
+    return out
+
+
+STYLE_ORDER = ("strong", "em")  # the outer one first where both open at once
+
+
+def _merge_styled(parts: list[Inline]) -> list[Inline]:
+    """:func:`_merge_text` for parts with emphasis marks: the same text and spaces, with
+    marks only where the emphasis changes, properly nested, and never around spaces or a
+    note reference at an emphasis's edge; empty emphasis is dropped, and two runs of one
+    emphasis with only spaces (a line break) between them become one.
+
+    >>> em, end = StyleMark("em", True), StyleMark("em", False)
+    >>> _merge_styled(["a ", em, "Sovjet", end, " ", em, "unionen ", end, "b"])
+    ['a ', StyleMark(kind='em', opening=True), 'Sovjet unionen', \
+StyleMark(kind='em', opening=False), ' b']
+    """
+    # Every character with the emphasis it stands in; other inlines with None.
+    items: list[tuple[Inline, frozenset[str] | None]] = []
+    open_count: dict[str, int] = {}
+    for part in parts:
+        if isinstance(part, StyleMark):
+            change = 1 if part.opening else -1
+            open_count[part.kind] = max(0, open_count.get(part.kind, 0) + change)
+        elif isinstance(part, str):
+            active = frozenset(k for k, n in open_count.items() if n)
+            for char in part:
+                if not char.isspace():
+                    items.append((char, active))
+                elif not (items and items[-1][0] == " "):
+                    items.append((" ", active))  # runs of spaces become one
+        else:
+            items.append((part, None))
+    # Leading spaces (before any text or note reference) and trailing ones go.
+    start = 0
+    while start < len(items) and (
+        items[start][0] == " " or isinstance(items[start][0], PageBreak | TocTarget)
+    ):
+        start += 1
+    items = [it for k, it in enumerate(items) if k >= start or it[0] != " "]
+    while items and items[-1][0] == " ":
+        items.pop()
+    # Spaces and inlines take only the emphasis shared by the text on both sides.
+    before: list[frozenset[str]] = []
+    last: frozenset[str] = frozenset()
+    for c, st in items:
+        before.append(last)
+        if st is not None and c != " ":
+            last = st
+    after: list[frozenset[str]] = [frozenset()] * len(items)
+    nxt: frozenset[str] = frozenset()
+    for k in range(len(items) - 1, -1, -1):
+        after[k] = nxt
+        c, st = items[k]
+        if st is not None and c != " ":
+            nxt = st
+    out: list[Inline] = []
+    stack: list[str] = []
+    text: list[str] = []
+
+    def flush() -> None:
+        if text:
+            out.append("".join(text))
+            text.clear()
+
+    for k, (c, st) in enumerate(items):
+        styles = st if st is not None and c != " " else before[k] & after[k]
+        if set(stack) != styles:
+            keep = 0
+            while keep < len(stack) and stack[keep] in styles:
+                keep += 1
+            flush()
+            while len(stack) > keep:
+                out.append(StyleMark(stack.pop(), False))
+            for kind in STYLE_ORDER:
+                if kind in styles and kind not in stack:
+                    stack.append(kind)
+                    out.append(StyleMark(kind, True))
+        if isinstance(c, str):
+            text.append(c)
+        else:
+            flush()
+            out.append(c)
+    flush()
+    while stack:
+        out.append(StyleMark(stack.pop(), False))
     return out

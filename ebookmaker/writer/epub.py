@@ -47,6 +47,10 @@ then declares ``pageBreakMarkers`` and ``pageNavigation`` and names the source o
 (``pageBreakSource``, the book's title: the EPUB's pages are those of the document it was
 made from).
 
+Emphasis — a :class:`~ebookmaker.model.StyleMark` pair becomes ``<em>`` (italic) or
+``<strong>`` (bold), in paragraphs, headings, quotes and notes; marks that cross are closed
+and reopened so the XHTML stays well-formed, and what is open at a block's end closes there.
+
 Note ids become ``n1``, ``n2`` … in the order of ``book.notes`` (printed labels such as
 ``*`` or ``†`` are not valid XML ids); the label stays the link text. A second reference to
 the same note gets ``nref1-2``; a reference to a missing note is written as plain text; a
@@ -85,7 +89,17 @@ from lxml import etree
 
 from ebookmaker.atomic import write_atomic
 from ebookmaker.cover import cover_from_bytes, draw_cover
-from ebookmaker.model import Block, BlockKind, Book, Inline, Note, NoteRef, PageBreak, TocTarget
+from ebookmaker.model import (
+    Block,
+    BlockKind,
+    Book,
+    Inline,
+    Note,
+    NoteRef,
+    PageBreak,
+    StyleMark,
+    TocTarget,
+)
 
 __all__ = ["book_identifier", "epub_bytes", "modified_timestamp", "write_epub"]
 
@@ -616,9 +630,13 @@ def _render_part(ctx: _Context, part: _Part, last: bool) -> bytes:
 
 
 def _append_inlines(ctx: _Context, parent: etree._Element, content: list[Inline]) -> None:
-    """Append text and note references to ``parent`` (text goes into .text / .tail)."""
-    last: etree._Element | None = None
+    """Append text, note references and emphasis (``em``, ``strong``) to ``parent`` (text
+    goes into .text / .tail). Emphasis is always well-formed: a mark closing one that is
+    not innermost closes the inner ones and opens them again; what is open at the end of
+    the content ends there."""
+    last: etree._Element | None = parent[-1] if len(parent) else None  # text goes after it
     parent.text = parent.text or ""  # mixed content: pretty_print must not indent inside
+    opened: list[tuple[str, etree._Element]] = []  # open emphasis: (kind, its parent)
 
     def add_text(text: str) -> None:
         text = _xml_safe(text)
@@ -630,6 +648,21 @@ def _append_inlines(ctx: _Context, parent: etree._Element, content: list[Inline]
     for part in content:
         if isinstance(part, str):
             add_text(part)
+            continue
+        if isinstance(part, StyleMark):
+            if part.kind not in ("em", "strong"):
+                continue
+            kinds = [kind for kind, _ in opened]
+            if not part.opening and part.kind not in kinds:
+                continue  # nothing of that kind is open
+            depth = len(kinds) if part.opening else len(kinds) - 1 - kinds[::-1].index(part.kind)
+            reopen = kinds[depth + 1 :]
+            while len(opened) > depth:  # close it and what is open inside it
+                last, parent = parent, opened.pop()[1]
+            for kind in [part.kind] * part.opening + reopen:
+                opened.append((kind, parent))
+                parent, last = _sub(parent, kind), None
+                parent.text = ""
             continue
         if isinstance(part, PageBreak):
             span = _page_break(ctx, parent, part)
@@ -685,6 +718,14 @@ def _render_note(ctx: _Context, section: etree._Element, index: int) -> None:
     label = _clean(note.label) or _clean(note.id) or str(index + 1)
     first = _sub(aside, "p")
     ref = ctx.first_ref.get(index)
+    if note.content:  # the note's text with its emphasis (one paragraph)
+        if ref:
+            link = _sub(first, "a", href=f"#{ref}", role="doc-backlink")
+            link.text, link.tail = label, " "
+        else:
+            first.text = f"{label} "
+        _append_inlines(ctx, first, note.content)
+        return
     if ref:
         link = _sub(first, "a", href=f"#{ref}", role="doc-backlink")
         link.text = label

@@ -32,7 +32,7 @@ import click
 from . import __version__
 from .atomic import write_atomic
 
-# The one list of input suffixes (PDFs will be added here once there is a PDF reader).
+# The one list of input suffixes a batch picks up in a folder.
 INPUT_SUFFIXES = (".txt", ".text", ".pdf")
 STATE_NAME = ".ebookmaker-state.json"
 REPORT_NAME = "report.json"

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..explain import Report
 from ..model import Line, Marker, Page, Role, SourceDocument
@@ -46,6 +47,7 @@ _SYMBOL_RE = re.compile(r"[*†‡§‖¶]{1,3}")
 _PUNCT_BEFORE = ".,;:!?)\"'’”»"
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _END_LABEL_RE = re.compile(r"^(.*[^\W\d_]) ?(\d{1,3}|[*†‡§‖¶]{1,3})$")
+_MAY_HOLD_MARKER_RE = re.compile(r"[\d*†‡§‖¶]")  # what a number or symbol marker needs
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,8 @@ def parse_label_start(text: str) -> LabelStart | None:
     >>> parse_label_start("1848 war ein Jahr") is None, parse_label_start("1. Mai") is None
     (True, True)
     """
+    if not text or not (text[0].isdecimal() or text[0] in SYMBOLS):
+        return None  # (every label pattern starts with a digit or a symbol)
     if m := _ALONE_RE.match(text):
         return LabelStart(m.group(1), "alone", "")
     if m := _GLUED_RE.match(text):
@@ -143,6 +147,13 @@ def marker_candidates(text: str) -> list[MarkerCandidate]:
     >>> [(c.label, c.kind) for c in marker_candidates("betydelse.† Men")]
     [('†', 'glued')]
     """
+    return list(_marker_candidates(text))
+
+
+@lru_cache(maxsize=4096)  # asked up to three times per line (page numbers, glue, markers)
+def _marker_candidates(text: str) -> tuple[MarkerCandidate, ...]:
+    if not _MAY_HOLD_MARKER_RE.search(text):
+        return ()
     found: list[MarkerCandidate] = []
     for m in _NUMBER_RE.finditer(text):
         start, end = m.span()
@@ -171,7 +182,7 @@ def marker_candidates(text: str) -> list[MarkerCandidate]:
         if _after_word(text, start):
             found.append(MarkerCandidate(m.group(0), "glued", start, end, start))
     found.sort(key=lambda c: c.start)
-    return found
+    return tuple(found)
 
 
 def _abbreviation_before(text: str, index: int) -> bool:
@@ -265,6 +276,13 @@ def _glue_point(text: str) -> int | None:
     >>> _glue_point("McDonald and iPhone") is None, _glue_point("no glue here") is None
     (True, True)
     """
+    if text.isascii() or max(text, default="") < _GLUE_TABLE_END:
+        # One regex scan instead of a loop over the words (same places: the four letters
+        # of a glue point always stand in one word).
+        last = None
+        for m in _glue_re().finditer(text):
+            last = m.start()
+        return last
     found = None
     for m in _WORD_RE.finditer(text):
         word = m.group(0)
@@ -279,6 +297,18 @@ def _glue_point(text: str) -> int | None:
             ):
                 found = m.start() + k
     return found
+
+
+_GLUE_TABLE_END = "\u0530"  # Latin, Greek, Cyrillic: letters below this are in the table
+
+
+@lru_cache(maxsize=1)
+def _glue_re() -> re.Pattern[str]:
+    """Two small letters, a capital, a small letter: the capital is a glue point."""
+    letters = [chr(c) for c in range(ord(_GLUE_TABLE_END)) if _WORD_RE.match(chr(c))]
+    small = re.escape("".join(c for c in letters if c.islower()))
+    capital = re.escape("".join(c for c in letters if c.isupper()))
+    return re.compile(f"(?<=[{small}][{small}])[{capital}](?=[{small}])")
 
 
 def _split_glued_lines(

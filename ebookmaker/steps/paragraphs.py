@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..explain import Report
-from ..metrics import text_width
+from ..metrics import text_width, text_width_spaced
 from ..model import Block, BlockKind, Inline, Line, NoteRef, PageBreak, Role, SourceDocument
 from .hyphenation import split_line_end_hyphen
 
@@ -40,6 +40,8 @@ FIT_MARGIN = 0.005  # the measure is estimated: a word must fit with this much t
 INDENT_MIN = 0.015  # first lines this much shorter than full lines show an indent
 DASH_END_RE = re.compile(r"\w—$|\d–$")
 DASH_START_RE = re.compile(r"—\w")
+_DASH_ENDS = ("—", "–", "—\n", "–\n")  # what DASH_END_RE can match at ("$": before a "\n")
+_SPACES_RE = re.compile(r"\s+")
 JOINED_LINE_FACTOR = 1.06
 
 
@@ -125,7 +127,7 @@ def line_fill(line: Line, measure: float) -> tuple[float, bool]:
     >>> line_fill(Line("word", 0), measure=text_width("word word"))[1]
     False
     """
-    width = text_width(line.text.rstrip() + " ")
+    width = text_width_spaced(line.text.rstrip())
     joined = width > JOINED_LINE_FACTOR * measure
     if joined:
         # The extractor ran two printed lines together (it joined a hyphenated line end):
@@ -144,9 +146,10 @@ def _next_word(text: str) -> str:
     words = text.split(None, 2)  # (the first two words are all it needs)
     if not words:
         return ""
-    if not any(c.isalnum() for c in words[0]) and len(words) > 1:
-        return f"{words[0]} {words[1]}"
-    return words[0]
+    first = words[0]
+    if len(words) > 1 and not first[0].isalnum() and not any(c.isalnum() for c in first):
+        return f"{first} {words[1]}"
+    return first
 
 
 def ends_paragraph(
@@ -382,7 +385,7 @@ def _join_into(
     first = parts[0] if parts else ""
     if isinstance(last, str) and isinstance(first, str):
         split = split_line_end_hyphen(last)
-        right_match = re.match(r"\S+", first)
+        right_match = FIRST_WORD_RE.match(first)
         if split and right_match:
             prefix, left_word = split
             soft = last.rstrip().endswith("\u00ad")
@@ -409,7 +412,7 @@ def _join_into(
             current.extend(parts)
             return
     if isinstance(last, str) and (
-        DASH_END_RE.search(last)
+        (last.endswith(_DASH_ENDS) and DASH_END_RE.search(last))
         or (isinstance(first, str) and DASH_START_RE.match(first) and last[-1:].isalnum())
     ):
         # "class—" + "the": a dash set closed up to its word continues without a space.
@@ -440,7 +443,7 @@ def _merge_text(parts: list[Inline]) -> list[Inline]:
     out: list[Inline] = []
     for part in merged:
         if isinstance(part, str):
-            part = re.sub(r"\s+", " ", part)
+            part = _squeeze_spaces(part)
             if all(isinstance(p, PageBreak) for p in out):  # leading page breaks: ≤ a few
                 part = part.lstrip()
             if part:
@@ -452,3 +455,17 @@ def _merge_text(parts: list[Inline]) -> list[Inline]:
         if not out[-1]:
             out.pop()
     return out
+
+
+def _squeeze_spaces(text: str) -> str:
+    """``re.sub(r"\\s+", " ", text)``; a printable text without double spaces has nothing to
+    change (every whitespace character but the space is unprintable), and the check is fast.
+
+    >>> _squeeze_spaces("a  b\\u00a0c\\nd"), _squeeze_spaces("a b")
+    ('a b c d', 'a b')
+    >>> [c for c in map(chr, range(0x110000)) if c.isspace() and c.isprintable() and c != " "]
+    []
+    """
+    if text.isprintable() and "  " not in text:
+        return text
+    return _SPACES_RE.sub(" ", text)

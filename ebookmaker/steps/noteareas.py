@@ -276,39 +276,31 @@ def _glue_point(text: str) -> int | None:
     >>> _glue_point("McDonald and iPhone") is None, _glue_point("no glue here") is None
     (True, True)
     """
-    if text.isascii() or max(text, default="") < _GLUE_TABLE_END:
-        # One regex scan instead of a loop over the words (same places: the four letters
-        # of a glue point always stand in one word).
-        last = None
-        for m in _glue_re().finditer(text):
-            last = m.start()
-        return last
     found = None
-    for m in _WORD_RE.finditer(text):
-        word = m.group(0)
-        if word[2:-1].islower():
-            continue  # no capital inside the word (the usual case): nothing to look at
-        for k in range(2, len(word) - 1):
-            if (
-                word[k].isupper()
-                and word[k + 1].islower()
-                and word[k - 1].islower()
-                and word[k - 2].islower()
-            ):
-                found = m.start() + k
+    # The regex finds the few places worth a look (a capital between small letters), in
+    # one scan; each is then checked letter by letter.
+    for m in _glue_candidate_re().finditer(text):
+        k = m.start()
+        if (
+            text[k].isupper()
+            and text[k + 1].islower()
+            and text[k - 1].islower()
+            and text[k - 2].islower()
+            and _WORD_RE.fullmatch(text, k - 2, k + 2)  # (the four letters make one word)
+        ):
+            found = k
     return found
 
 
-_GLUE_TABLE_END = "\u0530"  # Latin, Greek, Cyrillic: letters below this are in the table
-
-
 @lru_cache(maxsize=1)
-def _glue_re() -> re.Pattern[str]:
-    """Two small letters, a capital, a small letter: the capital is a glue point."""
-    letters = [chr(c) for c in range(ord(_GLUE_TABLE_END)) if _WORD_RE.match(chr(c))]
-    small = re.escape("".join(c for c in letters if c.islower()))
-    capital = re.escape("".join(c for c in letters if c.isupper()))
-    return re.compile(f"(?<=[{small}][{small}])[{capital}](?=[{small}])")
+def _glue_candidate_re() -> re.Pattern[str]:
+    """A capital after two small letters and before one; beyond Cyrillic every character
+    counts as both (a table of all Unicode letters would take long to build)."""
+    beyond = "\u0530-\U0010ffff"
+    letters = [chr(c) for c in range(0x530) if _WORD_RE.match(chr(c))]
+    small = re.escape("".join(c for c in letters if c.islower())) + beyond
+    capital = re.escape("".join(c for c in letters if c.isupper())) + beyond
+    return re.compile(f"[{capital}](?<=[{small}][{small}].)(?=[{small}])")
 
 
 def _split_glued_lines(
@@ -373,6 +365,9 @@ def _split_glued_lines(
         return g + 1
     # A note label glued to the body's last word, followed by the note text.
     for g in range(len(content) - 2, -1, -1):
+        last = content[g].text[-1:]
+        if not (last.isdecimal() or (last and last in SYMBOLS) or last == "\n"):
+            continue  # (the regex below needs a label at the end: a slow search otherwise)
         m = _END_LABEL_RE.search(content[g].text)
         if m is None or not _starts_like_note(content[g + 1].text):
             continue

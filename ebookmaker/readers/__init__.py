@@ -72,7 +72,7 @@ _LIGATURES = {c: unicodedata.normalize("NFKC", chr(c)) for c in range(0xFB00, 0x
 _LIGATURE_RE = re.compile("[\ufb00-\ufb06]")
 
 
-@lru_cache(maxsize=2)  # a build normalizes its text twice (convert, nothing-lost check)
+@lru_cache(maxsize=1)  # a build normalizes its text twice (convert, nothing-lost check)
 def normalize_text(text: str) -> str:
     """Line ends to LF, mojibake repaired, characters XML forbids removed, ligatures
     spelled out, NFC.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from functools import lru_cache
 
 from ..model import SourceDocument
 from .plain import read_plain
@@ -68,8 +69,10 @@ _INNER_SOFT_HYPHEN_RE = re.compile("\u00ad+(?=[^\\s\u00ad])")
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 # Latin typographic ligatures (U+FB00–FB06) PDF extractors pass through: ﬁ → fi, ﬂ → fl …
 _LIGATURES = {c: unicodedata.normalize("NFKC", chr(c)) for c in range(0xFB00, 0xFB07)}
+_LIGATURE_RE = re.compile("[\ufb00-\ufb06]")
 
 
+@lru_cache(maxsize=1)  # a build normalizes its text twice (convert, nothing-lost check)
 def normalize_text(text: str) -> str:
     """Line ends to LF, mojibake repaired, characters XML forbids removed, ligatures
     spelled out, NFC.
@@ -87,12 +90,15 @@ def normalize_text(text: str) -> str:
     text = text.replace("\ufffe", "\u00ad\n")
     # A soft hyphen inside a line only marks where a word may break: drop it. At a line end
     # it is a line-end hyphen for the hyphenation step.
-    text = _INNER_SOFT_HYPHEN_RE.sub("", text)
+    if "\u00ad" in text:
+        text = _INNER_SOFT_HYPHEN_RE.sub("", text)
     if re.search("[\u00c2\u00c3][\u0080-\u00bf]", text):
         import ftfy
 
         text = ftfy.fix_text(text, uncurl_quotes=False, fix_line_breaks=False)
-    text = _CONTROL_RE.sub("", text).translate(_LIGATURES)
+    text = _CONTROL_RE.sub("", text)
+    if _LIGATURE_RE.search(text):  # (translate with a dict is slow: only when needed)
+        text = text.translate(_LIGATURES)
     return unicodedata.normalize("NFC", text)
 
 

@@ -30,7 +30,8 @@ def read_plain(text: str, name: str = "") -> SourceDocument:
         gap = False
         for raw in page_text.split("\n"):
             number += 1
-            if not raw.strip():
+            stripped = raw.strip()
+            if not stripped:
                 gap = bool(page.lines)
                 continue
             previous = page.lines[-1] if page.lines else None
@@ -43,11 +44,11 @@ def read_plain(text: str, name: str = "") -> SourceDocument:
             ):
                 # PDFium ends a printed line at a superscript note marker and puts the rest
                 # of the line on the next one, after a space: glue it back.
-                previous.text = f"{previous.text} {raw.strip()}"
+                previous.text = f"{previous.text} {stripped}"
                 continue
             page.lines.append(
                 Line(
-                    raw.strip(),
+                    stripped,
                     page.index,
                     number,
                     indent=len(raw) - len(raw.lstrip(" ")),

@@ -24,6 +24,7 @@ The shape (see the seed's DECISIONS.md) has these traits, which this reader turn
 
 from __future__ import annotations
 
+import operator
 import re
 
 from ..metrics import text_width
@@ -44,12 +45,12 @@ def looks_like_seedstyle(text: str) -> bool:
     >>> looks_like_seedstyle("a\\nb\\nc\\nd\\n")
     False
     """
-    lines = text.split("\n")
-    nonblank = [i for i, line in enumerate(lines) if line.strip()]
-    if len(nonblank) < 4:
+    filled = list(map(bool, map(str.strip, text.split("\n"))))  # (loops in C: fast)
+    nonblank = filled.count(True)
+    if nonblank < 4:
         return False
-    followed_by_blank = sum(1 for i in nonblank if i + 1 < len(lines) and not lines[i + 1].strip())
-    return followed_by_blank / len(nonblank) > 0.6
+    followed_by_blank = sum(map(operator.gt, filled, filled[1:]))  # filled, then blank
+    return followed_by_blank / nonblank > 0.6
 
 
 def _continues_numbering(label: str, lines: list[Line]) -> bool:

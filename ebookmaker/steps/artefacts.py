@@ -45,8 +45,11 @@ HEADER_LINES = 2  # lines at each edge where a running header or footer may stan
 _ELIGIBLE = (Role.BODY, Role.UNKNOWN)
 
 PAGE_NUMBER_RE = re.compile(r"^(?:[-–—]\s*)?(\d{1,4})(?:\s*[-–—])?$")
-# A note marker glued to the text it follows: "behandeln3.", "own.”1 Here".
-_MARKER_RE = re.compile(r"(?<=[^\W\d_]|[.,;:!?»”’\"')\]])(\d{1,4})(?!\d)")
+# A note marker glued to the text it follows: "behandeln3.", "own.”1 Here": a run of up to
+# four digits right after a letter or one of these (found from the digit runs: faster
+# than a regex that tests the character before at every place).
+_DIGITS_RE = re.compile(r"\d+")
+_BEFORE_MARKER_RE = re.compile(r"[^\W\d_]|[.,;:!?»”’\"')\]]")
 # A note label glued to its note's text: "3Gemeiniglich", "1 Så kallas".
 _GLUED_LABEL_RE = re.compile(r"^(\d{1,4})(\s*)([^\W\d_]|[“‘„«»\"'(\[¿¡])")
 # A page number glued to the last word of a page: "contests between ex3".
@@ -99,10 +102,15 @@ class _MarkerCounts:
     def of(self, page: Page) -> Counter[str]:
         key = id(page)
         if key not in self._cache:
-            counts: Counter[str] = Counter()
-            for line in page.lines:
-                counts.update(_MARKER_RE.findall(line.text))
-                counts.update(marker.label for marker in line.markers)
+            text = "\n".join(line.text for line in page.lines)  # (no marker spans lines)
+            counts: Counter[str] = Counter(
+                run.group()
+                for run in _DIGITS_RE.finditer(text)
+                if run.end() - run.start() <= 4
+                and run.start() > 0
+                and _BEFORE_MARKER_RE.match(text, run.start() - 1)
+            )
+            counts.update(marker.label for line in page.lines for marker in line.markers)
             self._cache[key] = counts
         return self._cache[key]
 

@@ -39,7 +39,8 @@ def detect_language(text: str, max_words: int = 3000) -> tuple[str, str]:
         candidates = LATIN_LANGUAGES
     else:
         return "", "script not covered by the word lists"
-    common = Counter(words).most_common(400)
+    # most_common(400), which is documented to equal this; sorting is faster than its heap.
+    common = sorted(Counter(words).items(), key=itemgetter(1), reverse=True)[:400]
     counts = [count for _, count in common]
     columns = _frequencies([word for word, _ in common], candidates)
     scores: dict[str, float] = {}

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..explain import Report
 from ..model import Line, Marker, Page, Role, SourceDocument
@@ -46,6 +47,7 @@ _SYMBOL_RE = re.compile(r"[*†‡§‖¶]{1,3}")
 _PUNCT_BEFORE = ".,;:!?)\"'’”»"
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _END_LABEL_RE = re.compile(r"^(.*[^\W\d_]) ?(\d{1,3}|[*†‡§‖¶]{1,3})$")
+_MAY_HOLD_MARKER_RE = re.compile(r"[\d*†‡§‖¶]")  # what a number or symbol marker needs
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,8 @@ def parse_label_start(text: str) -> LabelStart | None:
     >>> parse_label_start("1848 war ein Jahr") is None, parse_label_start("1. Mai") is None
     (True, True)
     """
+    if not text or not (text[0].isdecimal() or text[0] in SYMBOLS):
+        return None  # (every label pattern starts with a digit or a symbol)
     if m := _ALONE_RE.match(text):
         return LabelStart(m.group(1), "alone", "")
     if m := _GLUED_RE.match(text):
@@ -143,6 +147,13 @@ def marker_candidates(text: str) -> list[MarkerCandidate]:
     >>> [(c.label, c.kind) for c in marker_candidates("betydelse.† Men")]
     [('†', 'glued')]
     """
+    return list(_marker_candidates(text))
+
+
+@lru_cache(maxsize=4096)  # asked up to three times per line (page numbers, glue, markers)
+def _marker_candidates(text: str) -> tuple[MarkerCandidate, ...]:
+    if not _MAY_HOLD_MARKER_RE.search(text):
+        return ()
     found: list[MarkerCandidate] = []
     for m in _NUMBER_RE.finditer(text):
         start, end = m.span()
@@ -171,7 +182,7 @@ def marker_candidates(text: str) -> list[MarkerCandidate]:
         if _after_word(text, start):
             found.append(MarkerCandidate(m.group(0), "glued", start, end, start))
     found.sort(key=lambda c: c.start)
-    return found
+    return tuple(found)
 
 
 def _abbreviation_before(text: str, index: int) -> bool:
@@ -266,19 +277,30 @@ def _glue_point(text: str) -> int | None:
     (True, True)
     """
     found = None
-    for m in _WORD_RE.finditer(text):
-        word = m.group(0)
-        if word[2:-1].islower():
-            continue  # no capital inside the word (the usual case): nothing to look at
-        for k in range(2, len(word) - 1):
-            if (
-                word[k].isupper()
-                and word[k + 1].islower()
-                and word[k - 1].islower()
-                and word[k - 2].islower()
-            ):
-                found = m.start() + k
+    # The regex finds the few places worth a look (a capital between small letters), in
+    # one scan; each is then checked letter by letter.
+    for m in _glue_candidate_re().finditer(text):
+        k = m.start()
+        if (
+            text[k].isupper()
+            and text[k + 1].islower()
+            and text[k - 1].islower()
+            and text[k - 2].islower()
+            and _WORD_RE.fullmatch(text, k - 2, k + 2)  # (the four letters make one word)
+        ):
+            found = k
     return found
+
+
+@lru_cache(maxsize=1)
+def _glue_candidate_re() -> re.Pattern[str]:
+    """A capital after two small letters and before one; beyond Cyrillic every character
+    counts as both (a table of all Unicode letters would take long to build)."""
+    beyond = "\u0530-\U0010ffff"
+    letters = [chr(c) for c in range(0x530) if _WORD_RE.match(chr(c))]
+    small = re.escape("".join(c for c in letters if c.islower())) + beyond
+    capital = re.escape("".join(c for c in letters if c.isupper())) + beyond
+    return re.compile(f"[{capital}](?<=[{small}][{small}].)(?=[{small}])")
 
 
 def _split_glued_lines(
@@ -343,6 +365,9 @@ def _split_glued_lines(
         return g + 1
     # A note label glued to the body's last word, followed by the note text.
     for g in range(len(content) - 2, -1, -1):
+        last = content[g].text[-1:]
+        if not (last.isdecimal() or (last and last in SYMBOLS) or last == "\n"):
+            continue  # (the regex below needs a label at the end: a slow search otherwise)
         m = _END_LABEL_RE.search(content[g].text)
         if m is None or not _starts_like_note(content[g + 1].text):
             continue

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..explain import Report
-from ..metrics import text_width
+from ..metrics import text_width, text_width_spaced
 from ..model import (
     Block,
     BlockKind,
@@ -29,6 +29,7 @@ from ..model import (
     StyleMark,
     TocTarget,
 )
+from .hyphenation import split_line_end_hyphen
 
 STEP = "paragraphs"
 TEXT_ROLES = (Role.BODY, Role.HEADING, Role.QUOTE)
@@ -42,11 +43,16 @@ SENTENCE_END_RE = re.compile(r"[.!?:…][\"'”’»)\]]*$|[\"”»]$")
 FIRST_WORD_RE = re.compile(r"^\S+")
 # "S." or "G. D. H." at a line end is an initial, not a sentence end.
 INITIAL_RE = re.compile(r"(?:^|[\s(])\w\.$")
+# A letter after leading digits and punctuation: the line starts with a word.
+LETTER_START_RE = re.compile(r"[\W\d]*[^\W\d_]")
+OPENERS = "\"'“”«»‘’([ "
 SHORT_LINE_SLACK = 0.25
 FIT_MARGIN = 0.005  # the measure is estimated: a word must fit with this much to spare
 INDENT_MIN = 0.015  # first lines this much shorter than full lines show an indent
 DASH_END_RE = re.compile(r"\w—$|\d–$")
 DASH_START_RE = re.compile(r"—\w")
+_DASH_ENDS = ("—", "–", "—\n", "–\n")  # what DASH_END_RE can match at ("$": before a "\n")
+_SPACES_RE = re.compile(r"\s+")
 JOINED_LINE_FACTOR = 1.06
 
 
@@ -116,9 +122,35 @@ def measure_of(lines: list[Line]) -> float:
 
 
 def _ends_in_word_hyphen(text: str) -> bool:
-    from .hyphenation import split_line_end_hyphen
-
     return split_line_end_hyphen(text) is not None
+
+
+def ends_sentence(text: str) -> bool:
+    """``SENTENCE_END_RE.search(text)``, without a regex scan for most lines (the search
+    tries every position): only a line ending in a closing quote or bracket needs it.
+
+    >>> [ends_sentence(t) for t in ("so.", "so.)", "so)", "so", "”", "")]
+    [True, True, False, False, True, False]
+    """
+    last = text[-1:]
+    if last in _STOPS:
+        return True
+    if last in _CLOSERS or last == "\n":  # ("$" also matches before a final newline)
+        return SENTENCE_END_RE.search(text) is not None
+    return False
+
+
+def ends_with_initial(text: str) -> bool:
+    """``INITIAL_RE.search(text)``; only a line that ends with a full stop can match.
+
+    >>> ends_with_initial("said G. D. H."), ends_with_initial("it ended.")
+    (True, False)
+    """
+    return text.endswith((".", ".\n")) and INITIAL_RE.search(text) is not None
+
+
+_STOPS = frozenset('.!?:…"”»')  # a line ending in one of these matches SENTENCE_END_RE
+_CLOSERS = frozenset("'’)]")  # closers after a sentence end: ended only after a stop
 
 
 def line_fill(line: Line, measure: float) -> tuple[float, bool]:
@@ -127,7 +159,7 @@ def line_fill(line: Line, measure: float) -> tuple[float, bool]:
     >>> line_fill(Line("word", 0), measure=text_width("word word"))[1]
     False
     """
-    width = text_width(line.text.rstrip() + " ")
+    width = text_width_spaced(line.text.rstrip())
     joined = width > JOINED_LINE_FACTOR * measure
     if joined:
         # The extractor ran two printed lines together (it joined a hyphenated line end):
@@ -135,19 +167,21 @@ def line_fill(line: Line, measure: float) -> tuple[float, bool]:
         full_lines = max(1, int(width / measure + 0.05))
         width -= measure * full_lines
     # A superscript marker takes width the plain text does not show: allow for it.
-    width += sum(text_width(m.label) * 0.6 for m in line.markers)
+    if line.markers:
+        width += sum(text_width(m.label) * 0.6 for m in line.markers)
     return width, joined
 
 
 def _next_word(text: str) -> str:
     """The text that must fit for the next line's start to have fitted: its first word,
     with a leading dash or quote kept together with the word after it."""
-    words = text.strip().split()
+    words = text.split(None, 2)  # (the first two words are all it needs)
     if not words:
         return ""
-    if not any(c.isalnum() for c in words[0]) and len(words) > 1:
-        return f"{words[0]} {words[1]}"
-    return words[0]
+    first = words[0]
+    if len(words) > 1 and not first[0].isalnum() and not any(c.isalnum() for c in first):
+        return f"{first} {words[1]}"
+    return first
 
 
 def ends_paragraph(
@@ -162,14 +196,16 @@ def ends_paragraph(
     >>> ends_paragraph(a, b, measure=5000)[0]
     True
     """
-    if _ends_in_word_hyphen(line.text) and next_line.text[:1].islower():
+    next_text = next_line.text
+    if next_text[:1].islower() and _ends_in_word_hyphen(line.text):
         return False, "a hyphenated word continues on the next line", False
     text = line.text.rstrip()
-    first_word = _next_word(next_line.text)
+    first_word = _next_word(next_text)
     width, joined = line_fill(line, measure)
     room = measure - width - indent
     need = text_width(first_word)
-    sentence_end = bool(SENTENCE_END_RE.search(text)) and not INITIAL_RE.search(text)
+    initial = ends_with_initial(text)
+    sentence_end = not initial and ends_sentence(text)
     # A gap or an indent only tells something within a page: at a page top they are layout.
     # Some extractors also leave gaps inside paragraphs: a full line that ends mid-sentence
     # goes on whatever the gap says.
@@ -178,13 +214,13 @@ def ends_paragraph(
         return True, "a vertical gap precedes the next line", False
     if next_line.indent > line.indent and next_line.indent >= 2 and same_page:
         return True, "the next line is indented", False
-    if INITIAL_RE.search(text):
+    if initial:
         return False, "ends with an initial, not a sentence", False
     if not sentence_end:
         # Titles and headings end short without punctuation; a wrapped sentence never
         # leaves that much room, and what follows a heading starts with a capital.
-        starts_new = bool(re.match(r"[\W\d]*[^\W\d_]", next_line.text)) and (
-            next_line.text.lstrip("\"'“”«»‘’([ ")[:1].isupper() or next_line.text[:1].isdigit()
+        starts_new = LETTER_START_RE.match(next_text) is not None and (
+            next_text.lstrip(OPENERS)[:1].isupper() or next_text[:1].isdigit()
         )
         if (
             starts_new
@@ -194,7 +230,7 @@ def ends_paragraph(
         ):
             return True, "short line without a sentence end (title or heading)", False
         return False, "no sentence end", False
-    if next_line.text.lstrip("\"'“”«»‘’([ ")[:1].islower():
+    if next_text.lstrip(OPENERS)[:1].islower():
         return False, "the next line starts in lower case: the sentence goes on", False
     margin = FIT_MARGIN * measure
     if room >= need + margin:
@@ -355,8 +391,8 @@ def _boundary(
     # The next line is full (its paragraph goes on) yet short by about the indent: it is
     # the indented first line of a new paragraph.
     text = line.text.rstrip()
-    starts_lower = next_line.text.lstrip("\"'“”«»‘’([ ")[:1].islower()
-    if SENTENCE_END_RE.search(text) and not INITIAL_RE.search(text) and not starts_lower:
+    starts_lower = next_line.text.lstrip(OPENERS)[:1].islower()
+    if ends_sentence(text) and not ends_with_initial(text) and not starts_lower:
         width, joined = line_fill(next_line, measure)
         if not joined and width <= full - 0.6 * indent:
             return True, "sentence end, and the next line is short by the first-line indent", True
@@ -390,7 +426,7 @@ def _join_into(
     first = parts[at_first] if parts else ""
     if isinstance(last, str) and isinstance(first, str):
         split = split_line_end_hyphen(last)
-        right_match = re.match(r"\S+", first)
+        right_match = FIRST_WORD_RE.match(first)
         if split and right_match:
             prefix, left_word = split
             soft = last.rstrip().endswith("\u00ad")
@@ -417,7 +453,7 @@ def _join_into(
             current.extend(parts)
             return
     if isinstance(last, str) and (
-        DASH_END_RE.search(last)
+        (last.endswith(_DASH_ENDS) and DASH_END_RE.search(last))
         or (isinstance(first, str) and DASH_START_RE.match(first) and last[-1:].isalnum())
     ):
         # "class—" + "the": a dash set closed up to its word continues without a space.
@@ -451,7 +487,7 @@ def _merge_text(parts: list[Inline]) -> list[Inline]:
     out: list[Inline] = []
     for part in merged:
         if isinstance(part, str):
-            part = re.sub(r"\s+", " ", part)
+            part = _squeeze_spaces(part)
             if all(isinstance(p, PageBreak) for p in out):  # leading page breaks: ≤ a few
                 part = part.lstrip()
             if part:
@@ -549,3 +585,17 @@ StyleMark(kind='em', opening=False), ' b']
     while stack:
         out.append(StyleMark(stack.pop(), False))
     return out
+
+
+def _squeeze_spaces(text: str) -> str:
+    """``re.sub(r"\\s+", " ", text)``; a printable text without double spaces has nothing to
+    change (every whitespace character but the space is unprintable), and the check is fast.
+
+    >>> _squeeze_spaces("a  b\\u00a0c\\nd"), _squeeze_spaces("a b")
+    ('a b c d', 'a b')
+    >>> [c for c in map(chr, range(0x110000)) if c.isspace() and c.isprintable() and c != " "]
+    []
+    """
+    if text.isprintable() and "  " not in text:
+        return text
+    return _SPACES_RE.sub(" ", text)

@@ -29,7 +29,7 @@ from collections import Counter
 
 from ..explain import Report
 from ..model import Line, Role, SourceDocument
-from .paragraphs import SENTENCE_END_RE, measure_of, text_width
+from .paragraphs import ends_sentence, measure_of, text_width
 
 STEP = "structure"
 
@@ -50,6 +50,7 @@ TRAILING_NOTE_RE = re.compile(r"(?<=[^\W\d_])\d{1,3}$")
 # A sentence end inside the line: "Entwurf. Königsberg".
 INNER_SENTENCE_RE = re.compile(r"[^\W\d_]{2,}[.!?]\s+\S")
 YEAR_RE = re.compile(r"\b1[4-9]\d\d\b|\b20\d\d\b")
+DIGITS_RE = re.compile(r"\d+")
 OPENING = "\"'“”«»‘’„([—–- "
 
 
@@ -59,12 +60,15 @@ def _clean(text: str) -> str:
     >>> _clean(" I. Bourgeois and Proletarians3 ")
     'I. Bourgeois and Proletarians'
     """
-    return TRAILING_NOTE_RE.sub("", text.strip()).rstrip()
+    text = text.strip()
+    if text[-1:].isdecimal():  # (what TRAILING_NOTE_RE needs: it ends with a digit)
+        text = TRAILING_NOTE_RE.sub("", text).rstrip()
+    return text
 
 
 def _key(text: str) -> str:
     """A line's text for comparing running headers: no digits, no case."""
-    return re.sub(r"\d+", "", text).strip().casefold()
+    return DIGITS_RE.sub("", text).strip().casefold()
 
 
 def is_label_heading(text: str) -> bool:
@@ -98,7 +102,7 @@ def reads_like_title(text: str) -> bool:
     text = _clean(text)
     if not text or not text[0].isupper() or len(text.split()) > MAX_HEADING_WORDS:
         return False
-    if SENTENCE_END_RE.search(text) or text.endswith((",", ";", ":", "-", "—", "–")):
+    if ends_sentence(text) or text.endswith((",", ";", ":", "-", "—", "–")):
         return False
     return not INNER_SENTENCE_RE.search(text) and not YEAR_RE.search(text)
 
@@ -110,7 +114,7 @@ def wraps_early(line: Line, next_line: Line, measure: float) -> bool:
     True
     """
     text = _clean(line.text)
-    if not text or SENTENCE_END_RE.search(text) or text.endswith(("-", "\u00ad")):
+    if not text or ends_sentence(text) or text.endswith(("-", "\u00ad")):
         return False
     first = next_line.text.split()
     need = text_width(" " + first[0]) if first else 0.0
@@ -161,7 +165,7 @@ def ended_paragraph(lines: list[Line], index: int, measure: float) -> bool:
     prev = lines[index - 1].text.strip()
     if prev.endswith(("-", ",", ";")):
         return False
-    return bool(SENTENCE_END_RE.search(_clean(prev))) or text_width(prev) < SHORT * measure
+    return ends_sentence(_clean(prev)) or text_width(prev) < SHORT * measure
 
 
 def heading_at(lines: list[Line], index: int, measure: float, repeated: set[str]) -> int:

@@ -183,30 +183,44 @@ def _pyphen_dic(language: str) -> Any:
     return pyphen.Pyphen(lang=lang) if lang else None
 
 
+class _Folded(dict):
+    """word → ``word.casefold()``, filled on first use: a document repeats its words."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= 1 << 17:  # a long batch: start afresh rather than grow
+            self.clear()
+        folded = self[word] = word.casefold()
+        return folded
+
+
+_FOLDED = _Folded()
+
+
 @lru_cache(maxsize=1 << 16)
 def _line_words(line: str) -> tuple[tuple[str, ...], bool, bool, bool]:
     """One line's words for :class:`WordKnowledge`, and how the line meets its neighbours.
 
-    (words, blank, starts with a word, ends in a word broken by a hyphen). Cached per line
-    text: both users of a document's word counts see mostly the same lines.
+    (casefolded words, blank, starts with a word, ends in a word broken by a hyphen). Cached
+    per line text: both users of a document's word counts see mostly the same lines.
 
     >>> _line_words("  Anglo-ryska i Sovjet-")
-    (('Anglo-ryska', 'i', 'Sovjet'), False, True, True)
+    (('anglo-ryska', 'i', 'sovjet'), False, True, True)
     """
     for mark in _SOFT_MARKS:  # marks of hyphens already removed: the word is whole
         if mark in line:
             line = line.replace(mark, "")
-    words = tuple(_WORD_RE.findall(line))
+    found = _WORD_RE.findall(line)
+    words = tuple(map(_FOLDED.__getitem__, found))
     # Only a line ending in a hyphen can end in a broken word, and only in its last word.
     ends = False
-    if words and line.rstrip(" \t\r")[-1:] in _HYPHENS:
-        ends = _BROKEN_END_RE.match(line, line.rindex(words[-1])) is not None
+    if found and line.rstrip(" \t\r")[-1:] in _HYPHENS:
+        ends = _BROKEN_END_RE.match(line, line.rindex(found[-1])) is not None
     return words, not line.strip(), line.lstrip()[:1].isalnum(), ends
 
 
 def _counted_words(lines: list[str]) -> list[str]:
-    """The words of ``lines`` in order, without the halves of words broken at a line
-    end (a word and a hyphen ending a line, the word starting the next non-blank line).
+    """The casefolded words of ``lines`` in order, without the halves of words broken at a
+    line end (a word and a hyphen ending a line, the word starting the next non-blank line).
 
     The same as removing every ``_CORE ?-\\n\\s*_CORE`` of the joined text, line by line.
 
@@ -231,21 +245,6 @@ def _counted_words(lines: list[str]) -> list[str]:
     return out
 
 
-def _word_counts(lines: list[str]) -> Counter[str]:
-    """Casefolded word counts of :func:`_counted_words`, in order of first occurrence.
-
-    Counted as written, then folded: far fewer distinct words than words to fold.
-
-    >>> _word_counts(["Sovjet och sovjet", "Sovjet"])
-    Counter({'sovjet': 3, 'och': 1})
-    """
-    counts: Counter[str] = Counter()
-    for word, n in Counter(_counted_words(lines)).items():
-        fold = word.casefold()
-        counts[fold] = counts.get(fold, 0) + n
-    return counts
-
-
 class WordKnowledge:
     """Word evidence for one document: its own word counts first, then a frequency list
     (wordfreq) for the language, then hyphenation patterns (pyphen).
@@ -267,7 +266,7 @@ class WordKnowledge:
         code = (language or "").lower().replace("_", "-").split("-")[0]
         self.language = _LANGUAGE_ALIASES.get(code, code)
         lines = document_text.replace("\r\n", "\n").split("\n")
-        self.counts: Counter[str] = _word_counts(lines)
+        self.counts: Counter[str] = Counter(_counted_words(lines))
         self._sorted = sorted(self.counts)  # for prefix (inflected form) look-ups
         self._wordfreq_ok: bool | None = None
 

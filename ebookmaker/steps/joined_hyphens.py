@@ -179,6 +179,32 @@ def text_measure(lines: list[Line]) -> float:
 # -- evidence --------------------------------------------------------------------------------
 
 
+def _punctuated_sides(
+    token: str, counts: Counter[str]
+) -> tuple[tuple[str, int] | None, str | None]:
+    """:attr:`_Evidence.stray_sides` of a token that is not all letters: (left, right).
+
+    >>> _punctuated_sides("«unauf", Counter()), _punctuated_sides("ord,", Counter({"ord": 2}))
+    ((('unauf', 1), None), (None, None))
+    """
+    left: tuple[str, int] | None = None
+    right: str | None = None
+    last = token[-1]  # the letters must end the token: a cheap test first
+    if last.isalnum() and not last.isdecimal():
+        lcore = _LEFT_CORE_RE.search(token)
+        if lcore and lcore.end() - lcore.start() >= 2:
+            core = lcore.group()
+            if counts.get(core.casefold(), 0) <= 1:
+                left = (core, lcore.start())
+    if token[0].islower():  # a second half starts in lower case
+        rcore = _RIGHT_CORE_RE.match(token)
+        if rcore and rcore.end() >= 2:
+            core = rcore.group()
+            if counts.get(core.casefold(), 0) <= 1:
+                right = core
+    return left, right
+
+
 class _Evidence:
     """Word counts and pair counts of the document, and the language's word knowledge."""
 
@@ -190,8 +216,12 @@ class _Evidence:
         self.conjunctions = sorted(conjunctions, key=len, reverse=True)
         self.enclitics = _ENCLITICS.get(self.language, frozenset())
         # Memos for the stray-space pass (the document's counts never change during it).
-        self._rights: dict[str, str | None] = {}
         self._stray: dict[tuple[str, str], tuple[int, str, bool] | None] = {}
+
+    @cached_property
+    def tokens(self) -> list[str]:
+        """The document's tokens (what spaces separate), as :data:`_WORD_RE` finds them."""
+        return self._text.split()
 
     @cached_property
     def pairs(self) -> Counter[tuple[str, str]]:
@@ -199,7 +229,7 @@ class _Evidence:
 
         Only repairs at a join ask: built on first use.
         """
-        tokens = self._text.split()  # the same as _WORD_RE.findall
+        tokens = self.tokens
         strip = _EDGE_PUNCT_RE.sub
         core_of = {}
         for token in set(tokens):
@@ -221,74 +251,61 @@ class _Evidence:
         return hyphenated
 
     @cached_property
-    def stray_lefts(self) -> dict[str, tuple[str, int]]:
-        """Tokens that may end in the first half of a word split by a stray space.
+    def stray_sides(self) -> tuple[dict[str, tuple[str, int]], dict[str, str]]:
+        """What the document's tokens offer the stray-space pass: (lefts, rights).
 
-        token → (the letters it ends with, their offset). Other tokens offer nothing:
+        lefts: token → (the letters it ends with, their offset), where they may be the first
+        half of a word split by a stray space; rights: token → the letters it starts with,
+        where they may be the second half. Other tokens offer nothing:
         :func:`split_word_evidence` (``offset`` None) would say no whatever the other half is.
 
-        >>> _Evidence("Ein unauf «hörlich, «unauf", "de").stray_lefts
-        {'Ein': ('Ein', 0)}
+        >>> lefts, rights = _Evidence("Ein unauf «hörlich, unauf", "de").stray_sides
+        >>> lefts, rights
+        ({'Ein': ('Ein', 0)}, {})
         """
         counts = self.words.counts
         lefts: dict[str, tuple[str, int]] = {}
-        for token in set(self._text.split()):
+        rights: dict[str, str] = {}
+        for token in set(self.tokens):
             if token.isalpha():  # most tokens: the letters are the whole token
                 if len(token) >= 2 and counts.get(token.casefold(), 0) <= 1:
                     lefts[token] = (token, 0)
+                    if token[0].islower():
+                        rights[token] = token
                 continue
-            last = token[-1]  # the letters must end the token: a cheap test first
-            if not last.isalnum() or last.isdecimal():
+            head, last = token[:-1], token[-1]
+            if head.isalpha() and not (last.isalnum() and not last.isdecimal()):
+                # 'ord,': the letters before the punctuation, a second half at most
+                if len(head) >= 2 and head[0].islower() and counts.get(head.casefold(), 0) <= 1:
+                    rights[token] = head
                 continue
-            lcore = _LEFT_CORE_RE.search(token)
-            if lcore and lcore.end() - lcore.start() >= 2:
-                core = lcore.group()
-                if counts.get(core.casefold(), 0) <= 1:
-                    lefts[token] = (core, lcore.start())
-        return lefts
-
-    def stray_right(self, token: str) -> str | None:
-        """The letters ``token`` starts with, where they may be the second half of a word split
-        by a stray space (None: :func:`split_word_evidence` would say no). Memoized.
-
-        >>> k = _Evidence("Ein unauf hörlich, unauf", "de")
-        >>> k.stray_right("hörlich,"), k.stray_right("unauf"), k.stray_right("Ein")
-        ('hörlich', None, None)
-        """
-        if token in self._rights:
-            return self._rights[token]
-        right = None
-        if token[0].islower():
-            if token.isalpha():
-                core: str | None = token
-            else:
-                rcore = _RIGHT_CORE_RE.match(token)
-                core = rcore.group() if rcore else None
-            if core and len(core) >= 2 and self.words.counts.get(core.casefold(), 0) <= 1:
-                right = core
-        self._rights[token] = right
-        return right
+            left, right = _punctuated_sides(token, counts)
+            if left:
+                lefts[token] = left
+            if right:
+                rights[token] = right
+        return lefts, rights
 
     @cached_property
     def stray_pairs(self) -> dict[tuple[str, str], tuple[tuple[str, int], str, tuple]]:
         """Two tokens of the document, side by side, with a stray space between them.
 
-        (left token, right token) → (:attr:`stray_lefts` of the left one,
-        :meth:`stray_right` of the right one, :meth:`stray_evidence` of the two). Every pair of
-        neighbours is asked once here, so a line without such a pair is skipped at once.
+        (left token, right token) → (what the left one offers, what the right one offers,
+        :meth:`stray_evidence` of the two; see :attr:`stray_sides`). Every pair of neighbours
+        is asked once here, so a line without such a pair is skipped at once.
 
         >>> _Evidence("es war unauf hörlich laut", "de").stray_pairs[("unauf", "hörlich")][1]
         'hörlich'
         """
         if not self.words._has_wordfreq():
             return {}  # without word frequencies no half is sure to be no word
-        lefts = self.stray_lefts
-        tokens = self._text.split()  # the same as _WORD_RE.findall
+        lefts, rights = self.stray_sides
+        tokens = self.tokens
+        neighbours = zip(tokens, tokens[1:], strict=False)
         pairs = {}
-        for pair in {pair for pair in zip(tokens, tokens[1:], strict=False) if pair[0] in lefts}:
-            left = lefts[pair[0]]
-            right = self.stray_right(pair[1])
-            found = right and self.stray_evidence(left[0], right)
+        for pair in {pair for pair in neighbours if pair[0] in lefts and pair[1] in rights}:
+            left, right = lefts[pair[0]], rights[pair[1]]
+            found = self.stray_evidence(left[0], right)
             if found:
                 pairs[pair] = (left, right, found)
         return pairs
@@ -577,11 +594,12 @@ def _stray_repairs(
     every space, with what each token offers looked up once per document
     (:attr:`_Evidence.stray_pairs`).
     """
-    words = text.split()  # the same as _WORD_RE.findall
     pairs = knowledge.stray_pairs
-    # Most lines (most documents) have no such pair: nothing to look at.
-    if len(words) < 2 or not pairs or pairs.keys().isdisjoint(zip(words, words[1:], strict=False)):
-        return
+    if not pairs:
+        return  # most documents
+    words = text.split()  # the same as _WORD_RE.findall
+    if pairs.keys().isdisjoint(zip(words, words[1:], strict=False)):
+        return  # most lines
     for i in range(len(words) - 1):
         hit = pairs.get((words[i], words[i + 1]))
         if hit is None or i in used or i + 1 in used:

@@ -32,7 +32,7 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import Any
 
 from ..wordlists import available_languages, zipf
@@ -183,19 +183,6 @@ def _pyphen_dic(language: str) -> Any:
     return pyphen.Pyphen(lang=lang) if lang else None
 
 
-class _Folded(dict):
-    """word → ``word.casefold()``, filled on first use: a document repeats its words."""
-
-    def __missing__(self, word: str) -> str:
-        if len(self) >= 1 << 17:  # a long batch: start afresh rather than grow
-            self.clear()
-        folded = self[word] = word.casefold()
-        return folded
-
-
-_FOLDED = _Folded()
-
-
 @lru_cache(maxsize=1 << 16)
 def _line_words(line: str) -> tuple[tuple[str, ...], bool, bool, bool]:
     """One line's words for :class:`WordKnowledge`, and how the line meets its neighbours.
@@ -205,16 +192,23 @@ def _line_words(line: str) -> tuple[tuple[str, ...], bool, bool, bool]:
 
     >>> _line_words("  Anglo-ryska i Sovjet-")
     (('anglo-ryska', 'i', 'sovjet'), False, True, True)
+    >>> _line_words("Straße")
+    (('strasse',), False, True, False)
     """
     for mark in _SOFT_MARKS:  # marks of hyphens already removed: the word is whole
         if mark in line:
             line = line.replace(mark, "")
-    found = _WORD_RE.findall(line)
-    words = tuple(map(_FOLDED.__getitem__, found))
+    folded = line.casefold()
+    if len(folded) != len(line) or "\u0345" in line:
+        folded = ""  # 'ß' → 'ss', 'İ' → 'i̇', U+0345 → a letter: fold word by word
+    # Otherwise each character folded to one of the same kind: the same words, folded.
+    text = folded or line
+    found = _WORD_RE.findall(text)
+    words = tuple(found) if folded else tuple(map(str.casefold, found))
     # Only a line ending in a hyphen can end in a broken word, and only in its last word.
     ends = False
     if found and line.rstrip(" \t\r")[-1:] in _HYPHENS:
-        ends = _BROKEN_END_RE.match(line, line.rindex(found[-1])) is not None
+        ends = _BROKEN_END_RE.match(line, text.rindex(found[-1])) is not None
     return words, not line.strip(), line.lstrip()[:1].isalnum(), ends
 
 
@@ -265,10 +259,18 @@ class WordKnowledge:
     def __init__(self, document_text: str, language: str) -> None:
         code = (language or "").lower().replace("_", "-").split("-")[0]
         self.language = _LANGUAGE_ALIASES.get(code, code)
-        lines = document_text.replace("\r\n", "\n").split("\n")
-        self.counts: Counter[str] = Counter(_counted_words(lines))
-        self._sorted = sorted(self.counts)  # for prefix (inflected form) look-ups
+        self._text = document_text  # counted on first use: many documents ask nothing
         self._wordfreq_ok: bool | None = None
+
+    @cached_property
+    def counts(self) -> Counter[str]:
+        """The document's words, casefolded, with their counts (in order of first occurrence)."""
+        return Counter(_counted_words(self._text.replace("\r\n", "\n").split("\n")))
+
+    @cached_property
+    def _sorted(self) -> list[str]:
+        """The document's words in order, for prefix (inflected form) look-ups."""
+        return sorted(self.counts)
 
     # -- evidence sources -------------------------------------------------------------------
 

@@ -287,7 +287,9 @@ class _Evidence:
         return lefts, rights
 
     @cached_property
-    def stray_pairs(self) -> dict[tuple[str, str], tuple[tuple[str, int], str, tuple]]:
+    def stray_pairs(
+        self,
+    ) -> dict[tuple[str, str], tuple[tuple[str, int], str, tuple[int, str, bool]]]:
         """Two tokens of the document, side by side, with a stray space between them.
 
         (left token, right token) → (what the left one offers, what the right one offers,

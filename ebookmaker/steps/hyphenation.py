@@ -32,7 +32,7 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import Any
 
 from ..wordlists import available_languages, zipf
@@ -91,8 +91,9 @@ _WORD_RE = re.compile(_CORE)
 _LEFT_CORE_RE = re.compile(f"{_CORE}$")
 _RIGHT_CORE_RE = re.compile(_CORE)
 # A break at a line end: a word, optional space (pdfminer on justified text), hyphen, newline,
-# optional blank lines and indentation, the next fragment. Its halves are no evidence.
-_LINE_BREAK_RE = re.compile(rf"(?<![^\W_]){_CORE} ?[-\u2010\u00ad][ \t]*\r?\n\s*{_CORE}")
+# optional blank lines and indentation, the next fragment. Its halves are no evidence. This is
+# the line's end; the next line must start with a word (see _counted_words).
+_BROKEN_END_RE = re.compile(rf"(?<![^\W_]){_CORE} ?[-\u2010\u00ad][ \t]*\r?\Z")
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,62 @@ def _pyphen_dic(language: str) -> Any:
     return pyphen.Pyphen(lang=lang) if lang else None
 
 
+@lru_cache(maxsize=1 << 16)
+def _line_words(line: str) -> tuple[tuple[str, ...], bool, bool, bool]:
+    """One line's words for :class:`WordKnowledge`, and how the line meets its neighbours.
+
+    (casefolded words, blank, starts with a word, ends in a word broken by a hyphen). Cached
+    per line text: both users of a document's word counts see mostly the same lines.
+
+    >>> _line_words("  Anglo-ryska i Sovjet-")
+    (('anglo-ryska', 'i', 'sovjet'), False, True, True)
+    >>> _line_words("Straße")
+    (('strasse',), False, True, False)
+    """
+    for mark in _SOFT_MARKS:  # marks of hyphens already removed: the word is whole
+        if mark in line:
+            line = line.replace(mark, "")
+    folded = line.casefold()
+    if len(folded) != len(line) or "\u0345" in line:
+        folded = ""  # 'ß' → 'ss', 'İ' → 'i̇', U+0345 → a letter: fold word by word
+    # Otherwise each character folded to one of the same kind: the same words, folded.
+    text = folded or line
+    found = _WORD_RE.findall(text)
+    words = tuple(found) if folded else tuple(map(str.casefold, found))
+    # Only a line ending in a hyphen can end in a broken word, and only in its last word.
+    ends = False
+    if found and line.rstrip(" \t\r")[-1:] in _HYPHENS:
+        ends = _BROKEN_END_RE.match(line, text.rindex(found[-1])) is not None
+    return words, not line.strip(), line.lstrip()[:1].isalnum(), ends
+
+
+def _counted_words(lines: list[str]) -> list[str]:
+    """The casefolded words of ``lines`` in order, without the halves of words broken at a
+    line end (a word and a hyphen ending a line, the word starting the next non-blank line).
+
+    The same as removing every ``_CORE ?-\\n\\s*_CORE`` of the joined text, line by line.
+
+    >>> _counted_words(["utanför Anglo-", "", "ryska gränsen", "uppmärk -", "samhet"])
+    ['utanför', 'gränsen']
+    """
+    out: list[str] = []
+    pending: tuple[str, ...] = ()  # the last non-blank line's words, its last maybe broken
+    broken_end = False
+    for line in lines:
+        words, blank, starts, ends = _line_words(line)
+        if blank:
+            continue  # blank lines and indentation lie between the halves of a broken word
+        if broken_end and starts:
+            out.extend(pending[:-1])
+            # The first word is the broken word's second half; the only word can't be a first.
+            words, ends = words[1:], ends and len(words) > 1
+        else:
+            out.extend(pending)
+        pending, broken_end = words, ends
+    out.extend(pending)
+    return out
+
+
 class WordKnowledge:
     """Word evidence for one document: its own word counts first, then a frequency list
     (wordfreq) for the language, then hyphenation patterns (pyphen).
@@ -202,11 +259,18 @@ class WordKnowledge:
     def __init__(self, document_text: str, language: str) -> None:
         code = (language or "").lower().replace("_", "-").split("-")[0]
         self.language = _LANGUAGE_ALIASES.get(code, code)
-        text = re.sub(f"[{_SOFT_MARKS}]", "", document_text.replace("\r\n", "\n"))
-        text = _LINE_BREAK_RE.sub(" ", text)
-        self.counts: Counter[str] = Counter(map(str.casefold, _WORD_RE.findall(text)))
-        self._sorted = sorted(self.counts)  # for prefix (inflected form) look-ups
+        self._text = document_text  # counted on first use: many documents ask nothing
         self._wordfreq_ok: bool | None = None
+
+    @cached_property
+    def counts(self) -> Counter[str]:
+        """The document's words, casefolded, with their counts (in order of first occurrence)."""
+        return Counter(_counted_words(self._text.replace("\r\n", "\n").split("\n")))
+
+    @cached_property
+    def _sorted(self) -> list[str]:
+        """The document's words in order, for prefix (inflected form) look-ups."""
+        return sorted(self.counts)
 
     # -- evidence sources -------------------------------------------------------------------
 

@@ -33,6 +33,7 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..explain import Report
 from ..metrics import text_width
@@ -108,6 +109,8 @@ def restore_joined_hyphens(doc: SourceDocument, language: str, report: Report) -
         measure = text_measure(group) if joined else 0.0
         for line in group:
             repairs = _line_repairs(line, measure, knowledge)
+            if not repairs:
+                continue
             for repair in sorted(repairs, key=lambda r: r.start, reverse=True):
                 old = line.text[repair.start : repair.end]
                 _edit(line, repair)
@@ -176,61 +179,138 @@ def text_measure(lines: list[Line]) -> float:
 # -- evidence --------------------------------------------------------------------------------
 
 
+def _punctuated_sides(
+    token: str, counts: Counter[str]
+) -> tuple[tuple[str, int] | None, str | None]:
+    """:attr:`_Evidence.stray_sides` of a token that is not all letters: (left, right).
+
+    >>> _punctuated_sides("«unauf", Counter()), _punctuated_sides("ord,", Counter({"ord": 2}))
+    ((('unauf', 1), None), (None, None))
+    """
+    left: tuple[str, int] | None = None
+    right: str | None = None
+    last = token[-1]  # the letters must end the token: a cheap test first
+    if last.isalnum() and not last.isdecimal():
+        lcore = _LEFT_CORE_RE.search(token)
+        if lcore and lcore.end() - lcore.start() >= 2:
+            core = lcore.group()
+            if counts.get(core.casefold(), 0) <= 1:
+                left = (core, lcore.start())
+    if token[0].islower():  # a second half starts in lower case
+        rcore = _RIGHT_CORE_RE.match(token)
+        if rcore and rcore.end() >= 2:
+            core = rcore.group()
+            if counts.get(core.casefold(), 0) <= 1:
+                right = core
+    return left, right
+
+
 class _Evidence:
     """Word counts and pair counts of the document, and the language's word knowledge."""
 
     def __init__(self, text: str, language: str) -> None:
         self.words = WordKnowledge(text, language)
         self.language = self.words.language
-        tokens = _WORD_RE.findall(text)
-        strip = _EDGE_PUNCT_RE.sub
-        core_of = {token: strip("", token.casefold()) for token in set(tokens)}
-        cores = list(map(core_of.__getitem__, tokens))
-        self.pairs: Counter[tuple[str, str]] = Counter(zip(cores, cores[1:], strict=False))
-        # Hyphenated words of the document by their solid spelling: 'anglo-ryska' → 'angloryska'.
-        self.hyphenated: dict[str, str] = {}
-        for word, count in self.words.counts.items():
-            if word.count("-") == 1 and count:
-                self.hyphenated.setdefault(word.replace("-", ""), word)
+        self._text = text
         conjunctions = CONJUNCTIONS.get(self.language, _ANY_LANGUAGE_CONJUNCTIONS)
         self.conjunctions = sorted(conjunctions, key=len, reverse=True)
         self.enclitics = _ENCLITICS.get(self.language, frozenset())
         # Memos for the stray-space pass (the document's counts never change during it).
-        self._sides: dict[str, tuple[tuple[str, int] | None, str | None]] = {}
         self._stray: dict[tuple[str, str], tuple[int, str, bool] | None] = {}
 
-    def sides(self, token: str) -> tuple[tuple[str, int] | None, str | None]:
-        """What ``token`` offers the stray-space pass, memoized per document.
+    @cached_property
+    def tokens(self) -> list[str]:
+        """The document's tokens (what spaces separate), as :data:`_WORD_RE` finds them."""
+        return self._text.split()
 
-        (left, right): left is (the letters it ends with, their offset) when they may be the
-        first half of a word split by a stray space, right the letters it starts with when
-        they may be the second half; None where :func:`split_word_evidence` (``offset``
-        None) would say no whatever the other half is.
+    @cached_property
+    def pairs(self) -> Counter[tuple[str, str]]:
+        """How often two words (casefolded, edge punctuation stripped) stand side by side.
+
+        Only repairs at a join ask: built on first use.
         """
-        found = self._sides.get(token)
-        if found is not None:
-            return found
+        tokens = self.tokens
+        strip = _EDGE_PUNCT_RE.sub
+        core_of = {}
+        for token in set(tokens):
+            fold = token.casefold()
+            core_of[token] = fold if fold.isalnum() else strip("", fold)  # alnum: nothing to strip
+        cores = list(map(core_of.__getitem__, tokens))
+        return Counter(zip(cores, cores[1:], strict=False))
+
+    @cached_property
+    def hyphenated(self) -> dict[str, str]:
+        """Hyphenated words of the document by their solid spelling: 'angloryska' -> 'anglo-ryska'.
+
+        Only repairs at a join ask: built on first use.
+        """
+        hyphenated: dict[str, str] = {}
+        for word, count in self.words.counts.items():
+            if word.count("-") == 1 and count:
+                hyphenated.setdefault(word.replace("-", ""), word)
+        return hyphenated
+
+    @cached_property
+    def stray_sides(self) -> tuple[dict[str, tuple[str, int]], dict[str, str]]:
+        """What the document's tokens offer the stray-space pass: (lefts, rights).
+
+        lefts: token → (the letters it ends with, their offset), where they may be the first
+        half of a word split by a stray space; rights: token → the letters it starts with,
+        where they may be the second half. Other tokens offer nothing:
+        :func:`split_word_evidence` (``offset`` None) would say no whatever the other half is.
+
+        >>> lefts, rights = _Evidence("Ein unauf «hörlich, unauf", "de").stray_sides
+        >>> lefts, rights
+        ({'Ein': ('Ein', 0)}, {})
+        """
         counts = self.words.counts
-        left: tuple[str, int] | None = None
-        right: str | None = None
-        if token.isalpha():  # most tokens: the letters are the whole token
-            if len(token) >= 2 and counts.get(token.casefold(), 0) <= 1:
-                left = (token, 0)
-                right = token if token[0].islower() else None
-            found = self._sides[token] = (left, right)
-            return found
-        lcore = _LEFT_CORE_RE.search(token)
-        if lcore and lcore.end() - lcore.start() >= 2:
-            core = lcore.group()
-            if counts.get(core.casefold(), 0) <= 1:
-                left = (core, lcore.start())
-        rcore = _RIGHT_CORE_RE.match(token)
-        if rcore and rcore.end() >= 2:
-            core = rcore.group()
-            if core[0].islower() and counts.get(core.casefold(), 0) <= 1:
-                right = core
-        found = self._sides[token] = (left, right)
-        return found
+        lefts: dict[str, tuple[str, int]] = {}
+        rights: dict[str, str] = {}
+        for token in set(self.tokens):
+            if token.isalpha():  # most tokens: the letters are the whole token
+                if len(token) >= 2 and counts.get(token.casefold(), 0) <= 1:
+                    lefts[token] = (token, 0)
+                    if token[0].islower():
+                        rights[token] = token
+                continue
+            head, last = token[:-1], token[-1]
+            if head.isalpha() and not (last.isalnum() and not last.isdecimal()):
+                # 'ord,': the letters before the punctuation, a second half at most
+                if len(head) >= 2 and head[0].islower() and counts.get(head.casefold(), 0) <= 1:
+                    rights[token] = head
+                continue
+            left, right = _punctuated_sides(token, counts)
+            if left:
+                lefts[token] = left
+            if right:
+                rights[token] = right
+        return lefts, rights
+
+    @cached_property
+    def stray_pairs(
+        self,
+    ) -> dict[tuple[str, str], tuple[tuple[str, int], str, tuple[int, str, bool]]]:
+        """Two tokens of the document, side by side, with a stray space between them.
+
+        (left token, right token) → (what the left one offers, what the right one offers,
+        :meth:`stray_evidence` of the two; see :attr:`stray_sides`). Every pair of neighbours
+        is asked once here, so a line without such a pair is skipped at once.
+
+        >>> _Evidence("es war unauf hörlich laut", "de").stray_pairs[("unauf", "hörlich")][1]
+        'hörlich'
+        """
+        if not self.words._has_wordfreq():
+            return {}  # without word frequencies no half is sure to be no word
+        lefts, rights = self.stray_sides
+        tokens = self.tokens
+        neighbours = zip(tokens, tokens[1:], strict=False)
+        pairs = {}
+        for pair in {pair for pair in neighbours if pair[0] in lefts and pair[1] in rights}:
+            left, right = lefts[pair[0]], rights[pair[1]]
+            found = self.stray_evidence(left[0], right)
+            if found:
+                pairs[pair] = (left, right, found)
+        return pairs
 
     def stray_evidence(self, left: str, right: str) -> tuple[int, str, bool] | None:
         """``split_word_evidence(left, right, self)``, memoized per document."""
@@ -513,27 +593,25 @@ def _stray_repairs(
     """Stray spaces anywhere: only sure cases (halves that are no words at all).
 
     The same as asking :func:`split_word_evidence` (``offset`` None) about the letters around
-    every space, with what each token offers looked up once per document.
+    every space, with what each token offers looked up once per document
+    (:attr:`_Evidence.stray_pairs`).
     """
-    words = _WORD_RE.findall(text)
-    if len(words) < 2:
-        return
-    cached = knowledge._sides.get
-    sides = [cached(word) or knowledge.sides(word) for word in words]
+    pairs = knowledge.stray_pairs
+    if not pairs:
+        return  # most documents
+    words = text.split()  # the same as _WORD_RE.findall
+    if pairs.keys().isdisjoint(zip(words, words[1:], strict=False)):
+        return  # most lines
     for i in range(len(words) - 1):
-        left = sides[i][0]
-        if left is None:
+        hit = pairs.get((words[i], words[i + 1]))
+        if hit is None or i in used or i + 1 in used:
             continue
-        right = sides[i + 1][1]
-        if right is None or i in used or i + 1 in used:
-            continue
-        found = knowledge.stray_evidence(left[0], right)
-        if found:
-            if spans is None:
-                spans = [m.span() for m in _WORD_RE.finditer(text)]
-            start, end = spans[i][0] + left[1], spans[i + 1][0] + len(right)
-            repairs.append(Repair(start, end, left[0] + right, found[1], found[2]))
-            used.update((i, i + 1))
+        (core, offset), right, found = hit
+        if spans is None:
+            spans = [m.span() for m in _WORD_RE.finditer(text)]
+        start, end = spans[i][0] + offset, spans[i + 1][0] + len(right)
+        repairs.append(Repair(start, end, core + right, found[1], found[2]))
+        used.update((i, i + 1))
 
 
 def _split_offset(token: str, x: float) -> int:

@@ -15,7 +15,7 @@ import time
 import tomllib
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -359,9 +359,10 @@ def missing_words(text: str, book: Book, report: Report) -> list[str]:
         return []  # every word of the input is in the book at least as often
     # Two greedy matchings: hyphen-split halves joined first, or matched alone first.
     # Either can steal a word the other needs; the one that misses less is the answer.
-    missing = _unmatched(source, split, have.copy(), join_first=True)
+    words = sorted(have)
+    missing = _unmatched(source, split, have.copy(), join_first=True, words=words)
     if missing:
-        other = _unmatched(source, split, have.copy(), join_first=False)
+        other = _unmatched(source, split, have.copy(), join_first=False, words=words)
         if len(other) < len(missing):
             missing = other
     if not missing:
@@ -378,10 +379,22 @@ def missing_words(text: str, book: Book, report: Report) -> list[str]:
     return [token for token in missing if token not in found]
 
 
-def _unmatched(source: list[str], split: list[int], have: Counter, join_first: bool) -> list[str]:
-    done = [False] * len(source)
+def _unmatched(
+    source: list[str], split: list[int], have: Counter, join_first: bool, words: list[str]
+) -> list[str]:
+    """The tokens of ``source`` that ``have`` (the book's words, sorted in ``words``) cannot
+    account for: each split token joins the nearest following token to a word of the book
+    (``join_first``: before the other tokens are matched), each other token matches one
+    occurrence of itself, in order.
+
+    >>> _unmatched(["sovjet", "unionen", "och", "och"], [0], Counter(["sovjetunionen", "och"]),
+    ...            True, ["och", "sovjetunionen"])
+    ['och']
+    """
+    n = len(source)
+    done = bytearray(n)  # 1: the token is accounted for
     count = have.get  # (Counter's [] calls __missing__, in Python, for absent words)
-    words = sorted(have)
+    joined_at: list[int] = []
 
     def join_halves() -> None:
         for i in split:
@@ -393,26 +406,46 @@ def _unmatched(source: list[str], split: list[int], have: Counter, join_first: b
             at = bisect.bisect_right(words, left)
             if at == len(words) or not words[at].startswith(left):
                 continue
-            for j in range(i + 1, min(i + 1 + _HYPHEN_REACH, len(source))):
+            for j in range(i + 1, min(i + 1 + _HYPHEN_REACH, n)):
                 joined = left + source[j]
                 if not done[j] and count(joined, 0) > 0:
                     have[joined] -= 1
-                    done[i] = done[j] = True
+                    done[i] = done[j] = 1
+                    joined_at.extend((i, j))
                     break
+
+    def match_rest() -> None:
+        # Matching the tokens in order, one occurrence each while the book has the word,
+        # leaves exactly the last occurrences of a word the book has too few of: count them,
+        # and find only those, instead of walking every token in Python.
+        pending = Counter(source)
+        for i in joined_at:
+            pending[source[i]] -= 1
+        short: dict[str, int] = {}
+        for token, wanted in pending.items():
+            available = count(token, 0)
+            if wanted > available:
+                short[token] = wanted - available
+            if available and wanted > 0:
+                have[token] = available - min(wanted, available)
+        left_over: list[int] = []
+        for i in reversed([i for i, token in enumerate(source) if token in short]):
+            token = source[i]
+            if not done[i] and short[token]:
+                short[token] -= 1
+                left_over.append(i)
+        done[:] = b"\x01" * n
+        for i in left_over:
+            done[i] = 0
 
     if join_first:
         join_halves()
-    for i, token in enumerate(source):
-        if not done[i] and count(token, 0) > 0:
-            have[token] -= 1
-            done[i] = True
+    match_rest()
     if not join_first:
         join_halves()
     missing = []
-    n = len(source)
-    for i, token in enumerate(source):  # lenient: any neighbour that makes a word the book has
-        if done[i]:
-            continue
+    for i in _zeros(done):
+        token = source[i]  # lenient: any neighbour that makes a word the book has
         if i > 0 and source[i - 1] + token in have:
             continue
         if (i + 1 < n and token + source[i + 1] in have) or (
@@ -421,3 +454,15 @@ def _unmatched(source: list[str], split: list[int], have: Counter, join_first: b
             continue
         missing.append(token)
     return missing
+
+
+def _zeros(flags: bytearray) -> Iterator[int]:
+    """The positions of the zero bytes of ``flags``, found in C.
+
+    >>> list(_zeros(bytearray([1, 0, 1, 0])))
+    [1, 3]
+    """
+    at = flags.find(0)
+    while at >= 0:
+        yield at
+        at = flags.find(0, at + 1)

@@ -15,7 +15,7 @@ Layout of the package (``EPUB/`` inside the zip)::
 
 ebooklib builds the package document, the NCX and the zip; the XHTML documents are built
 here with lxml (ebooklib's ``EpubHtml`` would re-parse them with the HTML parser and drop
-attributes on ``<html>``/``<body>``), and the zip is rewritten for reproducibility.
+attributes on ``<html>``/``<body>``); the zip is made here too, for reproducibility.
 
 Notes — "aside per chapter". A reference is exactly::
 
@@ -183,23 +183,19 @@ def write_epub(book: Book, path: str | Path) -> None:
 
 def epub_bytes(book: Book) -> bytes:
     """Return the EPUB for ``book`` as bytes; the same ``Book`` always gives the same bytes."""
-    built = _build(book)
-    raw = io.BytesIO()
-    writer = epub.EpubWriter(
-        raw,
-        built,
+    writer = _EntryWriter(
+        "",
+        _build(book),
         {
             "mtime": _modified_datetime(book),
             "epub2_guide": False,
             "epub3_landmark": False,
             "epub3_pages": False,
-            # Stored: _normalize_zip() compresses everything once, in its own fixed way.
-            "compresslevel": 0,
         },
     )
     writer.process()
     writer.write()
-    return _normalize_zip(raw.getvalue())
+    return _zip(writer.entries)
 
 
 def book_identifier(book: Book) -> str:
@@ -786,11 +782,24 @@ def _stylesheet() -> bytes:
     return resources.files("ebookmaker").joinpath("data/book.css").read_bytes()
 
 
-def _normalize_zip(data: bytes) -> bytes:
-    """Rewrite ebooklib's zip: fixed dates/attributes, ``mimetype`` first and stored,
-    then ``META-INF``, the package document, everything else by name."""
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        contents = {info.filename: source.read(info) for info in source.infolist()}
+class _EntryWriter(epub.EpubWriter):
+    """ebooklib's writer, keeping the entries it writes instead of zipping them: the zip is
+    made once, by :func:`_zip`, in its own fixed way."""
+
+    def write(self) -> None:
+        self.entries: dict[str, bytes] = {}
+        self.out = self  # ebooklib writes each entry with self.out.writestr(name, data, …)
+        self._write_container()
+        self._write_opf()
+        self._write_items()
+
+    def writestr(self, name: str, data: str | bytes, compress_type: int | None = None) -> None:
+        self.entries[name] = data.encode("utf-8") if isinstance(data, str) else data
+
+
+def _zip(contents: dict[str, bytes]) -> bytes:
+    """The EPUB zip: fixed dates/attributes, ``mimetype`` first and stored, then
+    ``META-INF``, the package document, everything else by name."""
     first = ["mimetype", "META-INF/container.xml"]
     opf = sorted(n for n in contents if n.endswith(".opf"))
     order = first + opf + sorted(n for n in contents if n not in first and n not in opf)

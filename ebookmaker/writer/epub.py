@@ -95,6 +95,7 @@ EPUB_TYPE = f"{{{OPS_NS}}}type"
 FALLBACK_MODIFIED = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 _COMPRESSED_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp")
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
+ZIP_LEVEL = 1  # deflate level of the text entries
 SPLIT_CHARS = 250_000  # a body longer than this is split at <h2> (readers slow down on huge files)
 UNTITLED = "Untitled"
 
@@ -818,5 +819,7 @@ def _zip(contents: dict[str, bytes]) -> bytes:
                 target.writestr(info, contents[name])
             else:
                 info.compress_type = zipfile.ZIP_DEFLATED
-                target.writestr(info, contents[name], compresslevel=9)
+                # Level 1: a third of the time of level 9 for ~10 % more bytes of text, which
+                # is ~1 % of a book (the cover is most of it).
+                target.writestr(info, contents[name], compresslevel=ZIP_LEVEL)
     return out.getvalue()

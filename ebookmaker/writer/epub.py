@@ -75,6 +75,7 @@ import uuid
 import zipfile
 from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -101,6 +102,8 @@ UNTITLED = "Untitled"
 
 # XML 1.0 forbids C0 controls other than tab/LF/CR, lone surrogates and U+FFFE/U+FFFF.
 _XML_FORBIDDEN_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# A character that is neither whitespace nor forbidden: what makes a string show.
+_SHOWN_RE = re.compile(r"[^\s\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _LANG_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -699,8 +702,9 @@ def _toc_entries(ctx: _Context, parts: list[_Part]) -> list[_TocEntry]:
 
 
 def _has_content(block: Block) -> bool:
+    # A search for one character that shows, not a cleaned copy of every string.
     return any(
-        isinstance(p, NoteRef) or (isinstance(p, str) and _xml_safe(p).strip())
+        isinstance(p, NoteRef) or (isinstance(p, str) and _SHOWN_RE.search(p) is not None)
         for p in block.content
     )
 
@@ -779,6 +783,7 @@ def _modified_datetime(book: Book) -> dt.datetime:
     return FALLBACK_MODIFIED
 
 
+@cache
 def _stylesheet() -> bytes:
     return resources.files("ebookmaker").joinpath("data/book.css").read_bytes()
 

@@ -3,8 +3,9 @@
 The drawn cover is 1600×2560 (1:1.6), the size that satisfies Kindle, Kobo and Apple Books
 at once, set in the DejaVu Serif shipped with the package (never a system font, so the
 bytes are the same on every machine with the same Pillow/FreeType/libjpeg). The JPEG is
-baseline with a restart marker after every 16-row band, so the bands that are only
-background are written from one cached band: only the few bands with ink are encoded.
+baseline with a restart marker after every 160×16 px piece, so each piece is coded on its
+own: the empty ones (three quarters of the page) are copied from one cached empty piece and
+only the pieces with ink are drawn and encoded (~2.5× faster; the markers cost ~10 % size).
 
 >>> data = draw_cover("Det byråkratiska självbevarandets terror", ["Leo Trotskij"])
 >>> data[:3] == b"\\xff\\xd8\\xff"  # a JPEG
@@ -48,6 +49,9 @@ _MAX_TITLE_CHARS = 600  # more than this cannot be read on a cover anyway
 _ELLIPSIS = "…"
 
 _BAND = 16  # rows of one JPEG MCU with 4:2:0 subsampling
+_PIECE_MCUS = 10  # MCUs (16×16 px) per restart interval: the page is coded in 160×16 pieces
+_PIECE_W = 16 * _PIECE_MCUS
+_PIECES = WIDTH // _PIECE_W  # per band
 _RST_RE = re.compile(rb"\xff[\xd0-\xd7]")
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
@@ -80,7 +84,7 @@ def cover_marks(title: str, authors: list[str]) -> list[Mark]:
     # The thin rule between title and author.
     rule_half = 180
     rule = (WIDTH // 2 - rule_half, _RULE_Y, WIDTH // 2 + rule_half, _RULE_Y + 5)
-    marks: list[Mark] = [Mark(rule[1], rule[3] + 1, None, rule, _ACCENT)]
+    marks = [Mark((rule[0], rule[1], rule[2] + 1, rule[3] + 1), None, rule, _ACCENT)]
     if title_text:
         # Short titles may be set larger than long ones: a 2-word title at 150 px looks lost.
         top_size = _TITLE_SIZES[1] if len(title_text) <= 24 else _TITLE_SIZES[0]
@@ -96,7 +100,7 @@ def encode_jpeg(image: Image.Image) -> bytes:
     """``image`` as the cover JPEG, with the fixed settings of every drawn cover."""
     out = io.BytesIO()
     # Fixed encoder settings and no EXIF/ICC/timestamps: the bytes depend only on the pixels.
-    # A restart marker after every MCU row (16 px) makes each band of rows coded on its own.
+    # A restart marker after every piece (160×16 px) makes each piece coded on its own.
     image.save(
         out,
         "JPEG",
@@ -105,90 +109,98 @@ def encode_jpeg(image: Image.Image) -> bytes:
         progressive=False,
         subsampling="4:2:0",
         dpi=(300, 300),
-        restart_marker_rows=1,
+        restart_marker_blocks=_PIECE_MCUS,
     )
     return out.getvalue()
 
 
 @dataclass(frozen=True)
 class Mark:
-    """Something drawn on the cover: rows ``top``..``bottom`` (exclusive) of the page; a text
-    line (centred at ``xy``, anchor "ma") or, without ``text``, a rectangle ``xy``."""
+    """Something drawn on the cover, inking the pixels in ``box`` (left, top, right, bottom;
+    right and bottom exclusive): a text line centred at ``xy`` (anchor "ma"), or, without
+    ``text``, the rectangle ``xy`` (corners inclusive, as ``ImageDraw.rectangle`` takes it)."""
 
-    top: int
-    bottom: int
+    box: tuple[int, int, int, int]
     text: str | None
     xy: tuple[int, ...]
     ink: tuple[int, int, int]
     font: ImageFont.FreeTypeFont | None = None
+    glyphs: Image.Image | None = None  # the line's coverage (L), drawn from (x + dx, y + dy)
+    offset: tuple[int, int] = (0, 0)  # (dx, dy)
 
 
 def _encode_marks(marks: list[Mark]) -> bytes:
-    """The JPEG of the background with ``marks``, coding only the bands that hold ink.
+    """The JPEG of the background with ``marks``, coding only the pieces that hold ink.
 
-    The background is one colour, so every empty band codes to the same bytes; only the bands
-    a mark touches are drawn (stacked on a small canvas, one empty band between runs, so a
-    run's pixels never reach the next) and encoded, then the bands are joined in page order.
+    The background is one colour, so every empty piece codes to the same bytes. The marks
+    are drawn on small canvases, one per group of marks that share rows, cut to the pieces
+    they touch; those are encoded and their pieces put in place between the empty ones.
     Same bytes as encoding the whole page with the same settings (the tests check that).
     """
-    header, empty = _background_jpeg()
-    marks = [m for m in marks if max(m.top, 0) < min(m.bottom, HEIGHT)]
-    inked = sorted(
-        {
-            b
-            for m in marks
-            for b in range(max(m.top, 0) // _BAND, (min(m.bottom, HEIGHT) - 1) // _BAND + 1)
-        }
-    )
-    # Band of the page -> band of the canvas; each run of bands after the first starts one
-    # empty band further down.
-    slot: dict[int, int] = {}
-    used = 0
-    for band in inked:
-        if slot and band - 1 not in slot:
-            used += 1
-        slot[band] = used
-        used += 1
-    coded: dict[int, bytes] = {}
-    if inked:
-        canvas = Image.new("RGB", (WIDTH, used * _BAND), _FIELD)
-        draw = ImageDraw.Draw(canvas)
-        drawn: list[Mark] = []
-        for mark in marks:
-            first = max(mark.top, 0) // _BAND
-            shift = (slot[first] - first) * _BAND
-            if mark.text is None:
-                x0, y0, x1, y1 = mark.xy
-                draw.rectangle((x0, y0 + shift, x1, y1 + shift), fill=mark.ink)
-            elif any(m.top < mark.bottom and mark.top < m.bottom for m in drawn):
-                x, y = mark.xy  # on top of other ink: let Pillow blend
-                draw.text((x, y + shift), mark.text, font=mark.font, fill=mark.ink, anchor="ma")
-            else:
-                _paste_text(canvas, mark, shift)
-            drawn.append(mark)
-        segments = _jpeg_parts(encode_jpeg(canvas))[1]
-        coded = {band: segments[slot[band]] for band in inked}
-    bands = HEIGHT // _BAND
-    out = [header]
-    for band in range(bands):
-        out.append(coded.get(band, empty))
-        if band < bands - 1:
-            out.append(bytes((0xFF, 0xD0 + band % 8)))  # RSTn, n counting 0..7
-    out.append(b"\xff\xd9")  # EOI
+    page = _background_jpeg()
+    if page is None:  # a Pillow that writes no restart markers: the whole page, plainly
+        canvas = Image.new("RGB", (WIDTH, HEIGHT), _FIELD)
+        _draw_marks(canvas, marks, 0, 0)
+        return encode_jpeg(canvas)
+    header, body, empty_len = page
+    # Marks that share a band are drawn together: [first band, last band, first piece, end
+    # piece] and the marks (in their order: where they overlap, the later one is on top).
+    groups: list[tuple[list[int], list[Mark]]] = []
+    order = {id(m): i for i, m in enumerate(marks)}
+    for mark in sorted(marks, key=lambda m: m.box[1]):
+        left, top = max(mark.box[0], 0), max(mark.box[1], 0)
+        right, bottom = min(mark.box[2], WIDTH), min(mark.box[3], HEIGHT)
+        if left >= right or top >= bottom:
+            continue
+        span = [top // _BAND, (bottom - 1) // _BAND, left // _PIECE_W, -(-right // _PIECE_W)]
+        if groups and span[0] <= groups[-1][0][1]:  # shares a band with the group before
+            g = groups[-1][0]
+            g[1], g[2], g[3] = max(g[1], span[1]), min(g[2], span[2]), max(g[3], span[3])
+            groups[-1][1].append(mark)
+        else:
+            groups.append((span, [mark]))
+    coded: dict[int, bytes] = {}  # piece number (row by row) -> its coded bytes
+    for (first, last, start, end), group in groups:
+        canvas = Image.new("RGB", ((end - start) * _PIECE_W, (last - first + 1) * _BAND), _FIELD)
+        group.sort(key=lambda m: order[id(m)])
+        _draw_marks(canvas, group, start * _PIECE_W, first * _BAND)
+        pieces = iter(_jpeg_parts(encode_jpeg(canvas))[1])
+        for band in range(first, last + 1):
+            for piece in range(start, end):
+                coded[band * _PIECES + piece] = next(pieces)
+    # The empty page's body is every piece followed by its RSTn (n counting 0..7) but the
+    # last; a coded piece replaces the empty one at its place.
+    step = empty_len + 2
+    out, at = [header], 0
+    for number in sorted(coded):
+        out += (body[at : number * step], coded[number])
+        at = number * step + empty_len
+    out += (body[at:], b"\xff\xd9")  # EOI
     return b"".join(out)
 
 
-def _paste_text(canvas: Image.Image, mark: Mark, shift: int) -> None:
-    """Draw a text mark on plain background: what ``ImageDraw.text`` draws, pixel for pixel,
-    in half the time (its per-pixel blend is replaced by a palette lookup)."""
-    assert mark.font is not None and mark.text is not None
-    mask, (dx, dy) = mark.font.getmask2(mark.text, "L", anchor="ma")
-    coverage = Image.new("L", mask.size)
-    coverage.im = mask  # (bytes(mask) would read it pixel by pixel)
-    glyphs = Image.frombytes("P", mask.size, coverage.tobytes())
-    glyphs.putpalette(_blend_palette(mark.ink))
-    x, y = mark.xy
-    canvas.paste(glyphs.convert("RGB"), (x + dx, y + shift + dy))
+def _draw_marks(canvas: Image.Image, marks: list[Mark], left: int, top: int) -> None:
+    """Draw ``marks`` on ``canvas``, whose corner is at (``left``, ``top``) of the page."""
+    draw = ImageDraw.Draw(canvas)
+    drawn: list[Mark] = []
+    for mark in marks:
+        if mark.text is None:
+            x0, y0, x1, y1 = mark.xy
+            draw.rectangle((x0 - left, y0 - top, x1 - left, y1 - top), fill=mark.ink)
+        elif any(_overlap(m.box, mark.box) for m in drawn):
+            x, y = mark.xy  # on top of other ink: let Pillow blend
+            draw.text((x - left, y - top), mark.text, font=mark.font, fill=mark.ink, anchor="ma")
+        else:
+            assert mark.glyphs is not None
+            glyphs = mark.glyphs.convert("P")  # L -> P keeps the values as palette indexes
+            # Coverage -> colour by a palette: ImageDraw.text's pixels, without its blending.
+            glyphs.putpalette(_blend_palette(mark.ink))
+            canvas.paste(glyphs.convert("RGB"), (mark.box[0] - left, mark.box[1] - top))
+        drawn.append(mark)
+
+
+def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 @cache
@@ -203,16 +215,21 @@ def _blend_palette(ink: tuple[int, int, int]) -> list[int]:
 
 
 @cache
-def _background_jpeg() -> tuple[bytes, bytes]:
-    """The JPEG header of a full page, and the coded bytes of one empty band."""
-    header, segments = _jpeg_parts(encode_jpeg(Image.new("RGB", (WIDTH, _BAND), _FIELD)))
+def _background_jpeg() -> tuple[bytes, bytes, int] | None:
+    """The JPEG header of the page, the coded body of the empty page (pieces and restart
+    markers) and the length of one empty piece; None if Pillow writes no restart markers."""
+    header, pieces = _jpeg_parts(encode_jpeg(Image.new("RGB", (WIDTH, _BAND), _FIELD)))
+    if len(pieces) != _PIECES or len(set(pieces)) != 1:
+        return None
     # The header of the one-band image serves the page once its height (in SOF0) is changed.
     i = 2
     while header[i + 1] != 0xC0:  # markers up to SOF0 (baseline): FF xx, 2-byte length
         i += 2 + int.from_bytes(header[i + 2 : i + 4], "big")
     height_at = i + 5  # FF C0, length (2), precision (1), height (2)
-    page = header[:height_at] + HEIGHT.to_bytes(2, "big") + header[height_at + 2 :]
-    return page, segments[0]
+    header = header[:height_at] + HEIGHT.to_bytes(2, "big") + header[height_at + 2 :]
+    count = HEIGHT // _BAND * _PIECES
+    body = b"".join(pieces[0] + bytes((0xFF, 0xD0 + n % 8)) for n in range(count - 1))
+    return header, body + pieces[0], len(pieces[0])
 
 
 def _jpeg_parts(data: bytes) -> tuple[bytes, list[bytes]]:
@@ -328,8 +345,12 @@ def _line_marks(
     for i, line in enumerate(lines):
         # anchor "ma": middle/ascender, so every line sits on the same grid whatever its letters.
         y = top + i * step
-        _, ink_top, _, ink_bottom = font.getbbox(line, anchor="ma")  # the rows it inks
-        marks.append(Mark(y + ink_top, y + ink_bottom, line, (centre, y), ink, font))
+        # Rendered here, as ImageDraw.text renders it: its size gives the rows it inks.
+        mask, (dx, dy) = font.getmask2(line, "L", anchor="ma")
+        glyphs = Image.new("L", mask.size)
+        glyphs.im = mask
+        box = (centre + dx, y + dy, centre + dx + glyphs.width, y + dy + glyphs.height)
+        marks.append(Mark(box, line, (centre, y), ink, font, glyphs, (dx, dy)))
     return marks
 
 

@@ -133,8 +133,8 @@ def _encode_marks(marks: list[Mark]) -> bytes:
     """The JPEG of the background with ``marks``, coding only the pieces that hold ink.
 
     The background is one colour, so every empty piece codes to the same bytes. The marks
-    are drawn on small canvases, one per group of marks that share rows, cut to the pieces
-    they touch; those are encoded and their pieces put in place between the empty ones.
+    are drawn on small canvases (a group of marks that share rows, cut to the pieces they
+    touch); those are encoded and their pieces put in place between the empty ones.
     Same bytes as encoding the whole page with the same settings (the tests check that).
     """
     page = _background_jpeg()
@@ -159,15 +159,24 @@ def _encode_marks(marks: list[Mark]) -> bytes:
             groups[-1][1].append(mark)
         else:
             groups.append((span, [mark]))
-    coded: dict[int, bytes] = {}  # piece number (row by row) -> its coded bytes
+    # Groups as wide as each other share a canvas, one below the other: fewer encoder runs.
+    stacks: dict[tuple[int, int], list[tuple[int, int, list[Mark]]]] = {}
     for (first, last, start, end), group in groups:
-        canvas = Image.new("RGB", ((end - start) * _PIECE_W, (last - first + 1) * _BAND), _FIELD)
-        group.sort(key=lambda m: order[id(m)])
-        _draw_marks(canvas, group, start * _PIECE_W, first * _BAND)
+        stacks.setdefault((start, end), []).append((first, last, group))
+    coded: dict[int, bytes] = {}  # piece number (row by row) -> its coded bytes
+    for (start, end), stack in stacks.items():
+        rows = sum(last - first + 1 for first, last, _ in stack)
+        canvas = Image.new("RGB", ((end - start) * _PIECE_W, rows * _BAND), _FIELD)
+        y = 0
+        for first, last, group in stack:
+            group.sort(key=lambda m: order[id(m)])
+            _draw_marks(canvas, group, start * _PIECE_W, (first * _BAND) - y)
+            y += (last - first + 1) * _BAND
         pieces = iter(_jpeg_parts(encode_jpeg(canvas))[1])
-        for band in range(first, last + 1):
-            for piece in range(start, end):
-                coded[band * _PIECES + piece] = next(pieces)
+        for first, last, _ in stack:
+            for band in range(first, last + 1):
+                for piece in range(start, end):
+                    coded[band * _PIECES + piece] = next(pieces)
     # The empty page's body is every piece followed by its RSTn (n counting 0..7) but the
     # last; a coded piece replaces the empty one at its place.
     step = empty_len + 2

@@ -799,7 +799,11 @@ class _EntryWriter(epub.EpubWriter):
         self._write_opf()
         self._write_items()
 
-    def writestr(self, name: str, data: str | bytes, compress_type: int | None = None) -> None:
+    def writestr(
+        self, name: str | zipfile.ZipInfo, data: str | bytes, *args: object, **kwargs: object
+    ) -> None:
+        """What ``ZipFile.writestr`` takes; str data is UTF-8, as the zip module writes it."""
+        name = name.filename if isinstance(name, zipfile.ZipInfo) else name
         self.entries[name] = data.encode("utf-8") if isinstance(data, str) else data
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import io
+import json
 import struct
 import zlib
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
+from ebookmaker import cover
 from ebookmaker.cover import (
     HEIGHT,
     WIDTH,
@@ -57,6 +59,41 @@ def test_drawn_cover_survives_absurd_titles() -> None:
         data = draw_cover(title, ["A. Author", "B. Author"] * 20)
         assert Image.open(io.BytesIO(data)).size == (1600, 2560)
     assert draw_cover("x" * 10_000, []) == draw_cover("x" * 10_000, [])
+
+
+TRUTHS = sorted(Path("/work/shared/corpus/dev").glob("*/truth.json"))
+
+
+def _full_page_cover(title: str, authors: list[str]) -> bytes:
+    """The cover drawn the plain way: the whole page with ImageDraw, the whole page encoded."""
+    page = Image.new("RGB", (WIDTH, HEIGHT), cover._FIELD)
+    draw = ImageDraw.Draw(page)
+    for mark in cover.cover_marks(title, authors):
+        if mark.text is None:
+            draw.rectangle(mark.xy, fill=mark.ink)
+        else:
+            draw.text(mark.xy, mark.text, font=mark.font, fill=mark.ink, anchor="ma")
+    return cover.encode_jpeg(page)
+
+
+def test_drawn_cover_equals_the_whole_page_encoded() -> None:
+    """Only the bands with ink are drawn and encoded; the bytes are those of the whole page."""
+    cases = [(t["title"], t["authors"]) for t in map(_truth, TRUTHS)]
+    cases += [
+        ("x" * 10_000, []),
+        ("word " * 2_000, ["A. Author", "B. Author"] * 20),
+        ("", []),
+        ("", ["Only An Author"]),
+        # Stacked accents reach above the line's ascender into the line before it.
+        ("Ǻ̈́̈́̈́ ǹ̈́̈́̈́ ỹ̃̃ " * 12, ["Ŝ̈̈́̈́ q̣̣̣ j̧̧"] * 6),
+    ]
+    assert len(cases) > 10
+    for title, authors in cases:
+        assert draw_cover(title, authors) == _full_page_cover(title, authors), title[:40]
+
+
+def _truth(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def test_drawn_cover_has_text_in_the_title_area() -> None:

@@ -355,14 +355,15 @@ def missing_words(text: str, book: Book, report: Report) -> list[str]:
             shown += _tokenize(_fold(part))
     have = Counter(shown)
     del have[""]
-    if not Counter(source) - have:
+    source_count = Counter(source)
+    if all(have.get(token, 0) >= n for token, n in source_count.items()):
         return []  # every word of the input is in the book at least as often
     # Two greedy matchings: hyphen-split halves joined first, or matched alone first.
     # Either can steal a word the other needs; the one that misses less is the answer.
     words = sorted(have)
-    missing = _unmatched(source, split, have.copy(), join_first=True, words=words)
+    missing = _unmatched(source, split, source_count, have.copy(), True, words)
     if missing:
-        other = _unmatched(source, split, have.copy(), join_first=False, words=words)
+        other = _unmatched(source, split, source_count, have.copy(), False, words)
         if len(other) < len(missing):
             missing = other
     if not missing:
@@ -380,14 +381,20 @@ def missing_words(text: str, book: Book, report: Report) -> list[str]:
 
 
 def _unmatched(
-    source: list[str], split: list[int], have: Counter, join_first: bool, words: list[str]
+    source: list[str],
+    split: list[int],
+    source_count: Counter,
+    have: Counter,
+    join_first: bool,
+    words: list[str],
 ) -> list[str]:
-    """The tokens of ``source`` that ``have`` (the book's words, sorted in ``words``) cannot
-    account for: each split token joins the nearest following token to a word of the book
-    (``join_first``: before the other tokens are matched), each other token matches one
-    occurrence of itself, in order.
+    """The tokens of ``source`` (counted in ``source_count``) that ``have`` (the book's words,
+    sorted in ``words``) cannot account for: each split token joins the nearest following
+    token to a word of the book (``join_first``: before the other tokens are matched), each
+    other token matches one occurrence of itself, in order.
 
-    >>> _unmatched(["sovjet", "unionen", "och", "och"], [0], Counter(["sovjetunionen", "och"]),
+    >>> source = ["sovjet", "unionen", "och", "och"]
+    >>> _unmatched(source, [0], Counter(source), Counter(["sovjetunionen", "och"]),
     ...            True, ["och", "sovjetunionen"])
     ['och']
     """
@@ -418,7 +425,7 @@ def _unmatched(
         # Matching the tokens in order, one occurrence each while the book has the word,
         # leaves exactly the last occurrences of a word the book has too few of: count them,
         # and find only those, instead of walking every token in Python.
-        pending = Counter(source)
+        pending = source_count.copy()
         for i in joined_at:
             pending[source[i]] -= 1
         short: dict[str, int] = {}

@@ -168,6 +168,26 @@ def _worker_init() -> None:
     cleanup when a book is being written."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_sigterm)
+    _tune_gc()
+
+
+def _preload() -> None:
+    """Import the conversion once in the parent: forked workers share it instead of each
+    importing it again (the parent pays one import, each worker none)."""
+    import gc
+
+    from . import build  # noqa: F401
+    from .writer import epub  # noqa: F401
+
+    gc.freeze()  # (what is imported now is never collected: its pages stay shared)
+
+
+def _tune_gc() -> None:
+    """A worker builds book after book, and a book's many short-lived objects are freed by
+    reference counting: the cycle collector may run less often than Python's default."""
+    import gc
+
+    gc.set_threshold(20_000, 20, 20)
 
 
 def _on_sigterm(_signum: int, _frame: object) -> None:
@@ -313,6 +333,7 @@ def run_in_pool(tasks: list[Task], jobs: int, leftovers: list[tuple[int, dict]])
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
 
+    _preload()
     executor = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
     futures = {executor.submit(run_task, task): index for index, task in enumerate(tasks)}
     handed: set[int] = set()

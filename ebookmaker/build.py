@@ -17,6 +17,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 from .explain import Report
@@ -270,8 +271,26 @@ _TOKEN_RE = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f])+|\d+")
 _RUN_RE = re.compile(r"[\w\u0300-\u036f]+")
 
 
+_FOLD_CHUNK = 1 << 20  # characters
+
+
 def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold()
+    """NFKC and casefolded, in pieces of about a megabyte cut after a line end: casefold's
+    work buffer takes 12 bytes a character, and neither step looks across a line end.
+
+    >>> _fold("ﬁn STRASSE")
+    'fin strasse'
+    """
+    if len(text) <= _FOLD_CHUNK:
+        return unicodedata.normalize("NFKC", text).casefold()
+    pieces = []
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start + _FOLD_CHUNK)
+        end = len(text) if end < 0 else end + 1
+        pieces.append(unicodedata.normalize("NFKC", text[start:end]).casefold())
+        start = end
+    return "".join(pieces)
 
 
 def _tokenize(folded: str) -> list[str]:
@@ -298,8 +317,11 @@ def word_tokens(text: str) -> list[str]:
     return _tokenize(_fold(text))
 
 
-def _split_tokens(text: str) -> tuple[list[str], list[int]]:
+def _split_tokens(text: str, canon: dict[str, str] | None = None) -> tuple[list[str], list[int]]:
     """Tokens of ``text`` and the indexes of tokens that end a line with a hyphen.
+
+    Equal tokens are one string object (kept in ``canon``): a long book's million tokens
+    then cost a pointer each, not a string each.
 
     >>> _split_tokens("Sovjet-\\nunionen; 1950-\\ntalet - ja-\\n")
     (['sovjet', 'unionen', '1950', 'talet', 'ja'], [0, 2, 4])
@@ -308,14 +330,18 @@ def _split_tokens(text: str) -> tuple[list[str], list[int]]:
     # whose last token reaches its end holds a token that ends a line with a hyphen.
     tokens: list[str] = []
     split: list[int] = []
-    pieces = _LINE_END_HYPHEN_RE.split(_fold(text))
-    last = len(pieces) - 1
-    for n, piece in enumerate(pieces):
+    canon = {} if canon is None else canon
+    folded = _fold(text)
+    start = 0
+    # The pieces between hyphens one at a time (a list of them all would double the text).
+    for hyphen in chain(_LINE_END_HYPHEN_RE.finditer(folded), [None]):
+        piece = folded[start : hyphen.start() if hyphen else len(folded)]
         found = _tokenize(piece)
         if found:
-            tokens += found
-            if n < last and piece.endswith(found[-1]):
+            tokens += map(canon.setdefault, found, found)
+            if hyphen and piece.endswith(found[-1]):
                 split.append(len(tokens) - 1)
+        start = hyphen.end() if hyphen else start
     return tokens, split
 
 
@@ -347,12 +373,14 @@ def missing_words(text: str, book: Book, report: Report) -> list[str]:
     """
     from .readers import normalize_text
 
-    source, split = _split_tokens(normalize_text(text))
+    canon: dict[str, str] = {}
+    source, split = _split_tokens(normalize_text(text), canon)
     # Every text of the book, folded and tokenized, in order; counted in C.
     shown: list[str] = [""]  # (the "" makes the first word a pair of its own below)
     for part in book_texts(book, report):
         if part:
-            shown += _tokenize(_fold(part))
+            found = _tokenize(_fold(part))
+            shown += map(canon.setdefault, found, found)
     have = Counter(shown)
     del have[""]
     source_count = Counter(source)

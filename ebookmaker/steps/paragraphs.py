@@ -309,6 +309,8 @@ def unwrap(
                 full=full,
                 indent=indent,
                 next_is_last=decisions[i + 1][0] if i + 1 < len(decisions) else True,
+                # Without a first-line indent, line fill decides as in the first pass.
+                known=None if previous_break else decisions[i],
             )
             previous_break = decisions[i][0]
 
@@ -376,8 +378,13 @@ def _boundary(
     full: float = 0.0,
     indent: float = 0.0,
     next_is_last: bool = True,
+    known: tuple[bool, str, bool] | None = None,
 ) -> tuple[bool, str, bool]:
-    """The break decision between body[i] and body[i + 1]."""
+    """The break decision between body[i] and body[i + 1].
+
+    ``known``: the decision of this function for the same ``line_indent`` without
+    ``indent``, when already made (it is what :func:`ends_paragraph` decided, if it decided).
+    """
     line, next_line = body[i], body[i + 1]
     if next_line.role != line.role or (line.role == Role.HEADING and next_line.level != line.level):
         return True, f"{line.role.value} → {next_line.role.value}", False
@@ -385,7 +392,9 @@ def _boundary(
         return False, "heading continues", False
     if next_line.starts_paragraph is not None:
         return next_line.starts_paragraph, "the PDF layout shows it", False
-    brk, evidence, unsure = ends_paragraph(line, next_line, measure, line_indent)
+    if known is None:
+        known = ends_paragraph(line, next_line, measure, line_indent)
+    brk, evidence, unsure = known
     if brk or not indent or next_is_last or next_line.role != Role.BODY:
         return brk, evidence, unsure
     # The next line is full (its paragraph goes on) yet short by about the indent: it is
@@ -413,8 +422,6 @@ def _join_into(
     a line-end hyphen joined across them. Emphasis marks between the line end and the next
     line's first word are looked past: the joined word takes the left half's emphasis.
     """
-    from .hyphenation import split_line_end_hyphen
-
     # The last text of the paragraph and the first of the line, past emphasis marks.
     at_last = len(current) - 1
     while at_last > 0 and isinstance(current[at_last], StyleMark):

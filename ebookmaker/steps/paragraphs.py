@@ -75,6 +75,8 @@ def line_parts(line: Line, unlinked_as_text: bool = True) -> list[Inline]:
     >>> line_parts(Line("so Sovjet-", 0, styles=[(3, 10, "em")]))[1:]
     [StyleMark(kind='em', opening=True), 'Sovjet-', StyleMark(kind='em', opening=False)]
     """
+    if not line.markers and not line.styles:  # most lines: nothing to cut
+        return [line.text] if line.text else []
     # Cut points: (offset, order, inline); at one offset closing marks, then note
     # references, then opening marks.
     cuts: list[tuple[int, int, Inline | None]] = []
@@ -184,6 +186,22 @@ def _next_word(text: str) -> str:
     return first
 
 
+def _room(
+    line: Line, next_text: str, measure: float, indent: float
+) -> tuple[str, float, float, bool]:
+    """What decides whether the next line's start would have fitted on ``line``: (the next
+    line's first word, its width, the room left on the line, whether the extractor joined
+    lines). Measured only where a decision needs it: most lines end mid-sentence.
+
+    >>> first, need, room, joined = _room(Line("word", 0), "next one", text_width("word word"), 0)
+    >>> first, need == text_width("next"), room == text_width("word"), joined
+    ('next', True, True, False)
+    """
+    first_word = _next_word(next_text)
+    width, joined = line_fill(line, measure)
+    return first_word, text_width(first_word), measure - width - indent, joined
+
+
 def ends_paragraph(
     line: Line, next_line: Line, measure: float, indent: float = 0.0
 ) -> tuple[bool, str, bool]:
@@ -200,18 +218,16 @@ def ends_paragraph(
     if next_text[:1].islower() and _ends_in_word_hyphen(line.text):
         return False, "a hyphenated word continues on the next line", False
     text = line.text.rstrip()
-    first_word = _next_word(next_text)
-    width, joined = line_fill(line, measure)
-    room = measure - width - indent
-    need = text_width(first_word)
     initial = ends_with_initial(text)
     sentence_end = not initial and ends_sentence(text)
     # A gap or an indent only tells something within a page: at a page top they are layout.
     # Some extractors also leave gaps inside paragraphs: a full line that ends mid-sentence
     # goes on whatever the gap says.
     same_page = next_line.page == line.page and not next_line.page_start
-    if next_line.gap_before and same_page and (sentence_end or room >= need):
-        return True, "a vertical gap precedes the next line", False
+    if next_line.gap_before and same_page:
+        first_word, need, room, joined = _room(line, next_text, measure, indent)
+        if sentence_end or room >= need:
+            return True, "a vertical gap precedes the next line", False
     if next_line.indent > line.indent and next_line.indent >= 2 and same_page:
         return True, "the next line is indented", False
     if initial:
@@ -222,16 +238,14 @@ def ends_paragraph(
         starts_new = LETTER_START_RE.match(next_text) is not None and (
             next_text.lstrip(OPENERS)[:1].isupper() or next_text[:1].isdigit()
         )
-        if (
-            starts_new
-            and not joined
-            and room >= need + SHORT_LINE_SLACK * measure
-            and not text.endswith((",", ";", "-"))
-        ):
-            return True, "short line without a sentence end (title or heading)", False
+        if starts_new and not text.endswith((",", ";", "-")):
+            first_word, need, room, joined = _room(line, next_text, measure, indent)
+            if not joined and room >= need + SHORT_LINE_SLACK * measure:
+                return True, "short line without a sentence end (title or heading)", False
         return False, "no sentence end", False
     if next_text.lstrip(OPENERS)[:1].islower():
         return False, "the next line starts in lower case: the sentence goes on", False
+    first_word, need, room, joined = _room(line, next_text, measure, indent)
     margin = FIT_MARGIN * measure
     if room >= need + margin:
         unsure = room - need < 0.03 * measure

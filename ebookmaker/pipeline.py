@@ -63,6 +63,7 @@ def convert_document(
     doc: SourceDocument, options: Options, report: Report, pdf_meta: dict | None = None
 ) -> Book:
     """Run the cleaning steps on a reader's document and assemble the book."""
+    _forget_lines()
     for line in doc.lines():
         if line.role in (Role.PAGE_NUMBER, Role.HEADER):
             # The reader already knew these for artefacts: say so, as the artefacts step does.
@@ -137,6 +138,17 @@ def _report_styles(book: Book, report: Report) -> None:
             f"{count['em']} italic and {count['strong']} bold runs kept as em and strong",
             evidence="the PDF's fonts, against the own style of the body, the notes, a heading",
         )
+
+
+def _forget_lines() -> None:
+    """Empty the caches keyed by a printed line's text (its width, its words): they serve the
+    steps of one document, and another book shares few of its lines. (A batch of copies of
+    one book would otherwise be measured faster than a batch of different books.)"""
+    from .metrics import text_width
+    from .steps.hyphenation import _line_words
+
+    text_width.cache_clear()
+    _line_words.cache_clear()
 
 
 def _front_rest(front_lines: list[str], meta: Metadata) -> list[str]:

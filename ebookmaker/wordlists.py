@@ -43,6 +43,7 @@ from .atomic import write_atomic
 __all__ = [
     "available_languages",
     "cache_dir",
+    "write_cache_file",
     "frequencies",
     "frequency_table",
     "table",
@@ -258,7 +259,7 @@ def table(wordlist: str, language: str) -> WordTable | None:
         pass
     data = build_table(_read_bands(source))
     try:
-        _write_atomically(target, data)
+        write_cache_file(target, data)
         return _open(target)
     except (OSError, ValueError):
         return WordTable(data)  # no writable cache: this process keeps its own copy
@@ -270,7 +271,8 @@ def _open(path: Path) -> WordTable:
     return WordTable(mapped)
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def write_cache_file(path: Path, data: bytes) -> None:
+    """Write a file of the cache folder atomically (its folder made first)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     # 0o644: shared by every user's processes, like the data it comes from
     write_atomic(path, data, mode=0o644)

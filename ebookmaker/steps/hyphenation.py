@@ -128,6 +128,9 @@ def split_line_end_hyphen(line_text: str) -> tuple[str, str] | None:
     >>> split_line_end_hyphen("det 1950-") , split_line_end_hyphen("slut –")
     (('det ', '1950'), None)
     """
+    last = line_text[-1:]
+    if not last or (last not in _HYPHENS and not last.isspace()):
+        return None  # most lines, and whole paragraphs: no copy of the text
     text = line_text.rstrip()
     if not text or text[-1] not in _HYPHENS or text.endswith("--"):
         return None

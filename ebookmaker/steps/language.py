@@ -39,10 +39,12 @@ def detect_language(text: str, max_words: int = 3000) -> tuple[str, str]:
         candidates = LATIN_LANGUAGES
     else:
         return "", "script not covered by the word lists"
-    # most_common(400), which is documented to equal this; sorting is faster than its heap.
-    common = sorted(Counter(words).items(), key=itemgetter(1), reverse=True)[:400]
-    counts = [count for _, count in common]
-    columns = _frequencies([word for word, _ in common], candidates)
+    # most_common(400), which is documented to equal this sort of the items by count (a
+    # stable sort: ties in order of first occurrence); sorting the words makes no tuples.
+    tally = Counter(words)
+    common = sorted(tally, key=tally.__getitem__, reverse=True)[:400]
+    counts = list(map(tally.__getitem__, common))
+    columns = _frequencies(common, candidates)
     scores: dict[str, float] = {}
     for lang, freqs in zip(candidates, columns, strict=True):
         # Frequency mass the language's list gives to the text's common words.

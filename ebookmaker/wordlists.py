@@ -34,6 +34,7 @@ from array import array
 from collections.abc import Iterable
 from functools import cache
 from importlib.util import find_spec
+from itertools import chain
 from pathlib import Path
 from typing import Any
 from zlib import crc32
@@ -250,7 +251,7 @@ def build_table(bands: dict[str, int] | dict[str, tuple[int, ...]], columns: int
     if columns == 1:
         band_array = array("H", (bands[w] for w in words))
     else:
-        band_array = array("H", (band for w in words for band in bands[w]))
+        band_array = array("H", chain.from_iterable(map(bands.__getitem__, words)))
     blob = b"".join(encoded)
     parts = [
         _HEADER.pack(_MAGIC, _byte_order(), n, nslots, len(blob), columns),
@@ -328,8 +329,14 @@ def _combined_bands(lists: list[dict[str, int]]) -> dict[str, tuple[int, ...]]:
     ...     "och": (100, 500), "og": (_ABSENT, 90)}
     True
     """
-    words = set().union(*lists)
-    return {word: tuple(bands.get(word, _ABSENT) for bands in lists) for word in words}
+    combined: dict[str, list[int]] = {}
+    for column, bands in enumerate(lists):
+        for word, band in bands.items():
+            row = combined.get(word)
+            if row is None:
+                row = combined[word] = [_ABSENT] * len(lists)
+            row[column] = band
+    return {word: tuple(row) for word, row in combined.items()}
 
 
 def _open(path: Path) -> WordTable:

@@ -32,6 +32,7 @@ import bisect
 import marshal
 import os
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
@@ -181,12 +182,17 @@ def _zipf(word: str, language: str) -> float:
 
 
 @cache
-def _pyphen_dic(language: str) -> HyphenationPatterns | None:
+def _pyphen_dic(language: str) -> Any:
     """pyphen's hyphenation patterns for ``language``, or None where pyphen has none."""
     import pyphen
 
     lang = pyphen.language_fallback(language)
-    return HyphenationPatterns.of(pyphen.LANGUAGES[lang]) if lang else None
+    if not lang:
+        return None
+    try:
+        return HyphenationPatterns.of(pyphen.LANGUAGES[lang])
+    except (AttributeError, TypeError, ValueError):  # a pyphen that keeps them otherwise
+        return pyphen.Pyphen(lang=lang)
 
 
 class HyphenationPatterns:
@@ -215,23 +221,30 @@ class HyphenationPatterns:
 
         from ..wordlists import cache_dir, write_cache_file
 
-        stat = os.stat(dic)
-        name = f"{dic.name}-{pyphen.__version__}-{stat.st_size}-{stat.st_mtime_ns}.v1.marshal"
-        target = cache_dir() / "pyphen" / name
         try:
-            patterns = marshal.loads(target.read_bytes())
-            if isinstance(patterns, dict) and patterns:
-                return cls(patterns)
-        except (OSError, ValueError, EOFError, TypeError):
-            pass
+            stat = os.stat(dic)
+        except (OSError, TypeError):  # not a file (a resource inside an archive): no cache
+            target = None
+        else:
+            # marshal's format belongs to the Python version
+            python = f"py{sys.version_info[0]}{sys.version_info[1]}"
+            name = f"{dic.name}-{pyphen.__version__}-{stat.st_size}-{stat.st_mtime_ns}-{python}"
+            target = cache_dir() / "pyphen" / f"{name}.v1.marshal"
+            try:
+                patterns = marshal.loads(target.read_bytes())
+                if isinstance(patterns, dict) and patterns:
+                    return cls(patterns)
+            except (OSError, ValueError, EOFError, TypeError):
+                pass
         patterns = {
             key: (start, tuple(map(int, values)))  # pyphen's DataInt: only the number counts
             for key, (start, values) in pyphen.HyphDict(dic).patterns.items()
         }
-        try:
-            write_cache_file(target, marshal.dumps(patterns))
-        except OSError:
-            pass  # no writable cache: this process parsed them itself
+        if target is not None:
+            try:
+                write_cache_file(target, marshal.dumps(patterns))
+            except OSError:
+                pass  # no writable cache: this process parsed them itself
         return cls(patterns)
 
     def positions(self, word: str) -> list[int]:

@@ -34,6 +34,7 @@ from array import array
 from collections.abc import Iterable
 from functools import cache
 from importlib.util import find_spec
+from itertools import chain
 from pathlib import Path
 from typing import Any
 from zlib import crc32
@@ -43,15 +44,18 @@ from .atomic import write_atomic
 __all__ = [
     "available_languages",
     "cache_dir",
+    "write_cache_file",
     "frequencies",
     "frequency_table",
+    "combined_table",
     "table",
     "zipf",
 ]
 
-FORMAT = 2  # bump when the table layout changes
+FORMAT = 3  # bump when the table layout changes
 _MAGIC = b"EBMWLT%02d" % FORMAT
-_HEADER = struct.Struct("<8s4sIII")  # magic, byte order, words, slots, blob bytes
+_HEADER = struct.Struct("<8s4sIIII")  # magic, byte order, words, slots, blob bytes, columns
+_ABSENT = 0xFFFF  # a column's band of a word its language does not list
 
 # Languages whose lookups wordfreq only case-folds and NFC-normalises (no transliteration,
 # no mark removal, no Turkish i, no Romanian commas, a regex tokenizer); tests/test_wordlists.py
@@ -111,22 +115,25 @@ def cache_dir() -> Path:
 
 
 class WordTable:
-    """word → centibel band (wordfreq's list index) in an open-addressing hash table.
+    """word → centibel band (wordfreq's list index) in an open-addressing hash table; a table
+    of several lists (``columns``) holds a band per list for each word of any of them.
 
     Layout (native byte order, recorded in the header): header; ``slots``: pairs of uint32
     (CRC-32 of the word, word number + 1; 0: empty), so that a look-up touches one page;
-    ``offsets`` uint32 × (words + 1) into the blob; ``bands`` uint16 × words; the UTF-8
-    words, concatenated.
+    ``offsets`` uint32 × (words + 1) into the blob; ``bands`` uint16 × words × columns
+    (:data:`_ABSENT`: not in that list); the UTF-8 words, concatenated.
     """
 
     def __init__(self, buffer: Any) -> None:
         self._buffer = buffer  # keeps the mmap (or bytes) alive
         if len(buffer) < _HEADER.size:
             raise ValueError("not a word table")
-        magic, order, n, nslots, blob_len = _HEADER.unpack_from(buffer, 0)
-        expected = _HEADER.size + 8 * nslots + 4 * (n + 1) + _pad4(2 * n) + blob_len
+        magic, order, n, nslots, blob_len, columns = _HEADER.unpack_from(buffer, 0)
+        expected = _HEADER.size + 8 * nslots + 4 * (n + 1) + _pad4(2 * n * columns) + blob_len
         if magic != _MAGIC or order != _byte_order() or nslots & (nslots - 1) or n >= nslots:
             raise ValueError("not a word table of this format")
+        if not columns:
+            raise ValueError("a word table without columns")
         if len(buffer) != expected:
             raise ValueError("truncated word table")
         view = memoryview(buffer)
@@ -136,10 +143,11 @@ class WordTable:
         pos += 8 * nslots
         self._offsets = view[pos : pos + 4 * (n + 1)].cast("I")
         pos += 4 * (n + 1)
-        self._bands = view[pos : pos + 2 * n].cast("H")
-        pos += _pad4(2 * n)
+        self._bands = view[pos : pos + 2 * n * columns].cast("H")
+        pos += _pad4(2 * n * columns)
         self._base = pos
         self.size = n
+        self.columns = columns
 
     def band(self, word: str) -> int:
         """The word's centibel band (0 = frequency 1, 300 = once per 1000 words), -1 if absent."""
@@ -155,7 +163,7 @@ class WordTable:
                 k -= 1
                 base = self._base
                 if self._buffer[base + self._offsets[k] : base + self._offsets[k + 1]] == key:
-                    return self._bands[k]
+                    return self._bands[k * self.columns]
             i = (i + 1) & self._mask
 
     def __contains__(self, word: str) -> bool:
@@ -167,19 +175,34 @@ class WordTable:
         Every table hashes with CRC-32, so a caller asking several tables about the same
         words encodes and hashes each word once.
         """
-        slots, mask, offsets, bands = self._slots, self._mask, self._offsets, self._bands
+        bands = self._bands
+        return [bands[k] if k >= 0 else -1 for k in self.rows(keys)]
+
+    def rows(self, keys: list[tuple[bytes, int]]) -> list[int]:
+        """Where each word's bands start in ``bands`` (word number × columns), -1 if absent."""
+        slots, mask, offsets, columns = self._slots, self._mask, self._offsets, self.columns
         buffer, base = self._buffer, self._base
         out = []
         for key, h in keys:
             i = h & mask
-            band = -1
+            row = -1
             while k := slots[2 * i + 1]:
                 if slots[2 * i] == h and buffer[base + offsets[k - 1] : base + offsets[k]] == key:
-                    band = bands[k - 1]
+                    row = (k - 1) * columns
                     break
                 i = (i + 1) & mask
-            out.append(band)
+            out.append(row)
         return out
+
+    def column_bands(self, keys: list[tuple[bytes, int]]) -> list[list[int]]:
+        """The bands of many words in each column (one list per column), -1 where absent."""
+        bands, columns = self._bands, self.columns
+        absent = [_ABSENT] * columns
+        rows = [bands[row : row + columns] if row >= 0 else absent for row in self.rows(keys)]
+        return [
+            [-1 if band == _ABSENT else band for band in column]
+            for column in zip(*rows, strict=True)
+        ] or [[] for _ in range(columns)]
 
 
 def _byte_order() -> bytes:
@@ -206,8 +229,8 @@ def _read_bands(source: Path) -> dict[str, int]:
     return bands
 
 
-def build_table(bands: dict[str, int]) -> bytes:
-    """The bytes of a :class:`WordTable` for ``bands``."""
+def build_table(bands: dict[str, int] | dict[str, tuple[int, ...]], columns: int = 1) -> bytes:
+    """The bytes of a :class:`WordTable` for ``bands`` (a tuple of ``columns`` per word)."""
     words = sorted(bands)
     n = len(words)
     nslots = 1 << max(4, (3 * n // 2).bit_length())  # load factor below 0.67
@@ -225,14 +248,17 @@ def build_table(bands: dict[str, int]) -> bytes:
         slots[2 * i + 1] = number
         pos += len(key)
         offsets.append(pos)
-    band_array = array("H", (bands[w] for w in words))
+    if columns == 1:
+        band_array = array("H", (bands[w] for w in words))
+    else:
+        band_array = array("H", chain.from_iterable(map(bands.__getitem__, words)))
     blob = b"".join(encoded)
     parts = [
-        _HEADER.pack(_MAGIC, _byte_order(), n, nslots, len(blob)),
+        _HEADER.pack(_MAGIC, _byte_order(), n, nslots, len(blob), columns),
         slots.tobytes(),
         offsets.tobytes(),
         band_array.tobytes(),
-        bytes(_pad4(2 * n) - 2 * n),
+        bytes(_pad4(2 * n * columns) - 2 * n * columns),
         blob,
     ]
     return b"".join(parts)
@@ -258,10 +284,59 @@ def table(wordlist: str, language: str) -> WordTable | None:
         pass
     data = build_table(_read_bands(source))
     try:
-        _write_atomically(target, data)
+        write_cache_file(target, data)
         return _open(target)
     except (OSError, ValueError):
         return WordTable(data)  # no writable cache: this process keeps its own copy
+
+
+@cache
+def combined_table(wordlist: str, languages: tuple[str, ...]) -> WordTable | None:
+    """One table of the ``wordlist`` lists of several languages (a column each), or None.
+
+    Language detection asks a dozen lists about the same words: one look-up instead of one
+    per list. Keyed by every data file, like :func:`table`.
+    """
+    folder = _data_dir()
+    if folder is None or not set(languages) <= available_languages(wordlist):
+        return None
+    sources = [folder / f"{wordlist}_{language}.msgpack.gz" for language in languages]
+    try:
+        stats = [f"{path.name}:{path.stat().st_size}:{path.stat().st_mtime_ns}" for path in sources]
+    except OSError:
+        return None
+    key = crc32(" ".join(stats).encode())
+    name = f"{wordlist}_{'+'.join(languages)}-{key:08x}.v{FORMAT}.table"
+    target = cache_dir() / "wordfreq" / name
+    try:
+        found = _open(target)
+        if found.columns == len(languages):
+            return found
+    except (OSError, ValueError):
+        pass
+    data = build_table(_combined_bands([_read_bands(path) for path in sources]), len(languages))
+    try:
+        write_cache_file(target, data)
+        return _open(target)
+    except (OSError, ValueError):
+        return WordTable(data)
+
+
+def _combined_bands(lists: list[dict[str, int]]) -> dict[str, tuple[int, ...]]:
+    """word → its band in each list (:data:`_ABSENT` where a list lacks it).
+
+    >>> _combined_bands([{"och": 100}, {"och": 500, "og": 90}]) == {
+    ...     "och": (100, 500), "og": (_ABSENT, 90)}
+    True
+    """
+    combined: dict[str, list[int]] = {}
+    for column, bands in enumerate(lists):
+        for word, band in bands.items():
+            row = combined.get(word)
+            if row is None:
+                row = combined[word] = [_ABSENT] * len(lists)
+            row[column] = band
+    return {word: tuple(row) for word, row in combined.items()}
 
 
 def _open(path: Path) -> WordTable:
@@ -270,7 +345,8 @@ def _open(path: Path) -> WordTable:
     return WordTable(mapped)
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def write_cache_file(path: Path, data: bytes) -> None:
+    """Write a file of the cache folder atomically (its folder made first)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     # 0o644: shared by every user's processes, like the data it comes from
     write_atomic(path, data, mode=0o644)
@@ -354,6 +430,12 @@ def frequency_table(
     """:func:`frequencies` of ``words`` in each of ``languages`` (one list per language),
     each word encoded and hashed once for all languages."""
     words = list(words)
+    names = tuple(_LIST_ALIASES.get(language, language) for language in languages)
+    combined = combined_table(wordlist, names) if len(names) > 1 else None
+    if combined is not None:
+        encoded = [word.encode("utf-8", "surrogatepass") for word in words]
+        columns = combined.column_bands(list(zip(encoded, map(crc32, encoded), strict=True)))
+        return [[_FREQ_OF_BAND[band] for band in column] for column in columns]
     keys: list[tuple[bytes, int]] | None = None
     out = []
     for language in languages:

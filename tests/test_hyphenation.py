@@ -403,6 +403,46 @@ def test_pdfium_joined_words_decide_join() -> None:
                 assert wk.decide(left, right).action == "join", (folder.name, left, right)
 
 
+# -- hyphenation patterns --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["sv", "de", "en", "fr", "hu", "ru"])
+def test_cached_patterns_give_pyphens_points(tmp_path, monkeypatch, language: str) -> None:
+    """Built (first use on a machine) and read back from the cache: pyphen's points, also
+    for a pattern file with nonstandard hyphenation (Hungarian)."""
+    import pyphen
+
+    from ebookmaker.steps.hyphenation import HyphenationPatterns
+
+    monkeypatch.setenv("EBOOKMAKER_CACHE", str(tmp_path))
+    lang = pyphen.language_fallback(language)
+    reference = pyphen.Pyphen(lang=lang)
+    text = SEED.read_text(encoding="utf-8") if SEED.is_file() else ""
+    words = {w.casefold() for w in re.findall(r"[^\W\d_]+", text)}
+    words |= {"Sovjetunionen", "lettergrepen", "Schifffahrt", "asszonnyal", "hyphenation", "Ab"}
+    built = HyphenationPatterns.of(pyphen.LANGUAGES[lang])
+    (cached_file,) = (tmp_path / "pyphen").iterdir()
+    assert pyphen.__version__ in cached_file.name
+    cached = HyphenationPatterns.of(pyphen.LANGUAGES[lang])
+    for word in sorted(words):
+        expected = reference.positions(word)
+        assert built.positions(word) == expected, word
+        assert cached.positions(word) == expected, word
+
+
+def test_damaged_pattern_cache_is_rebuilt(tmp_path, monkeypatch) -> None:
+    import pyphen
+
+    from ebookmaker.steps.hyphenation import HyphenationPatterns
+
+    monkeypatch.setenv("EBOOKMAKER_CACHE", str(tmp_path))
+    HyphenationPatterns.of(pyphen.LANGUAGES["sv"])
+    (cached_file,) = (tmp_path / "pyphen").iterdir()
+    cached_file.write_bytes(b"garbage")
+    patterns = HyphenationPatterns.of(pyphen.LANGUAGES["sv"])
+    assert patterns.positions("uppfattning") == pyphen.Pyphen(lang="sv").positions("uppfattning")
+
+
 # -- speed -----------------------------------------------------------------------------------
 
 

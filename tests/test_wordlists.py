@@ -19,8 +19,10 @@ wordfreq = pytest.importorskip("wordfreq")
 def fresh_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("EBOOKMAKER_CACHE", str(tmp_path / "cache"))
     wordlists.table.cache_clear()
+    wordlists.combined_table.cache_clear()
     yield tmp_path / "cache"
     wordlists.table.cache_clear()
+    wordlists.combined_table.cache_clear()
 
 
 def test_simple_languages_match_wordfreq_preprocessing():
@@ -112,6 +114,23 @@ def test_frequency_table_is_frequencies_per_language(fresh_cache):
     assert wordlists.frequency_table(words, langs) == [
         wordlists.frequencies(words, lang) for lang in langs
     ]
+
+
+def test_combined_table_is_wordfreqs_per_language(fresh_cache):
+    """Language detection's one table of a dozen lists: each column is wordfreq's list."""
+    from ebookmaker.steps.language import LATIN_LANGUAGES
+
+    dicts = {lang: wordfreq.get_frequency_dict(lang, "small") for lang in LATIN_LANGUAGES}
+    words = ["xqzv", "Och", "och", "the", "и", "straße", ""]
+    for freqs in dicts.values():
+        words += itertools.islice(freqs, 0, None, 997)
+    table = wordlists.frequency_table(words, LATIN_LANGUAGES)
+    assert table == [[dicts[lang].get(w, 0.0) for w in words] for lang in LATIN_LANGUAGES]
+    (path,) = (fresh_cache / "wordfreq").glob("small_sv+da+*.table")
+    wordlists.combined_table.cache_clear()
+    before = path.stat().st_mtime_ns
+    assert wordlists.frequency_table(words, LATIN_LANGUAGES) == table  # opened, not rebuilt
+    assert path.stat().st_mtime_ns == before
 
 
 def test_tables_are_cached_and_shared(fresh_cache):

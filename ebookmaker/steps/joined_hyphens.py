@@ -205,6 +205,21 @@ def _punctuated_sides(
     return left, right
 
 
+def _folded_core(token: str) -> str:
+    """A token casefolded, without the punctuation at its edges (:data:`_EDGE_PUNCT_RE`).
+
+    >>> _folded_core("«Ord,»"), _folded_core("ord."), _folded_core("—")
+    ('ord', 'ord', '')
+    """
+    fold = token.casefold()
+    if fold.isalnum():
+        return fold  # most tokens: nothing to strip
+    head, last = fold[:-1], fold[-1]
+    if head.isalnum() and not last.isalnum() and last != "_":
+        return head  # a word and one mark after it ('ord,'): \W is neither alnum nor '_'
+    return _EDGE_PUNCT_RE.sub("", fold)
+
+
 class _Evidence:
     """Word counts and pair counts of the document, and the language's word knowledge."""
 
@@ -230,11 +245,7 @@ class _Evidence:
         Only repairs at a join ask: built on first use.
         """
         tokens = self.tokens
-        strip = _EDGE_PUNCT_RE.sub
-        core_of = {}
-        for token in set(tokens):
-            fold = token.casefold()
-            core_of[token] = fold if fold.isalnum() else strip("", fold)  # alnum: nothing to strip
+        core_of = {token: _folded_core(token) for token in set(tokens)}
         cores = list(map(core_of.__getitem__, tokens))
         return Counter(zip(cores, cores[1:], strict=False))
 

@@ -235,8 +235,18 @@ class _Evidence:
 
     @cached_property
     def tokens(self) -> list[str]:
-        """The document's tokens (what spaces separate), as :data:`_WORD_RE` finds them."""
-        return self._text.split()
+        """The document's tokens (what spaces separate), as :data:`_WORD_RE` finds them.
+
+        In a long text equal tokens are one string: millions of tokens, but few words.
+        """
+        if len(self._text) < 1 << 20:
+            return self._text.split()
+        canon: dict[str, str] = {}
+        tokens: list[str] = []
+        for line in self._text.split("\n"):
+            found = line.split()
+            tokens += map(canon.setdefault, found, found)
+        return tokens
 
     @cached_property
     def pairs(self) -> Counter[tuple[str, str]]:

@@ -210,9 +210,13 @@ class HyphenationPatterns:
     """
 
     def __init__(self, patterns: dict[str, tuple[int, tuple[int, ...]]]) -> None:
-        self.patterns = patterns  # pattern letters -> (start offset, its digits), as pyphen's
-        self.maxlen = max(map(len, patterns))
-        self._memo: dict[str, list[int]] = {}
+        import pyphen
+
+        # pyphen's own dictionary object, its parsing skipped: its positions() does the rest.
+        self._dict = object.__new__(pyphen.HyphDict)
+        self._dict.patterns = patterns  # pattern letters -> (start offset, its digits)
+        self._dict.cache = {}
+        self._dict.maxlen = max(map(len, patterns))
 
     @classmethod
     def of(cls, dic: Any) -> HyphenationPatterns:
@@ -249,25 +253,8 @@ class HyphenationPatterns:
 
     def positions(self, word: str) -> list[int]:
         """Where ``word`` may be hyphenated: pyphen's ``Pyphen.positions`` (left=right=2)."""
-        points = self._memo.get(word)
-        if points is None:
-            points = self._memo[word] = _pattern_points(word.lower(), self.patterns, self.maxlen)
         right = len(word) - 2
-        return [i for i in points if 2 <= i <= right]
-
-
-def _pattern_points(word: str, patterns: dict, maxlen: int) -> list[int]:
-    """Liang's algorithm as pyphen's ``HyphDict.positions``: odd values are points."""
-    pointed = f".{word}."
-    values = [0] * (len(pointed) + 1)
-    for i in range(len(pointed) - 1):
-        for j in range(i + 1, min(i + maxlen, len(pointed)) + 1):
-            pattern = patterns.get(pointed[i:j])
-            if pattern:
-                offset, digits = pattern
-                at = i + offset
-                values[at : at + len(digits)] = map(max, digits, values[at : at + len(digits)])
-    return [i - 1 for i, value in enumerate(values) if value % 2]
+        return [int(i) for i in self._dict.positions(word) if 2 <= i <= right]
 
 
 @lru_cache(maxsize=1 << 16)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -89,3 +90,23 @@ def score(epub: Path, truth: Path) -> dict:
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def libreoffice_pdf(folder: Path, fodt: str, stem: str) -> bytes:
+    """The PDF LibreOffice (headless) makes of the flat ODF document ``fodt``, written to
+    ``folder/stem.fodt``; the test is skipped where LibreOffice is not installed."""
+    if not SOFFICE:
+        pytest.skip("LibreOffice (soffice) not installed")
+    source = folder / f"{stem}.fodt"
+    source.write_text(fodt, encoding="utf-8")
+    subprocess.run(
+        [SOFFICE, "--headless", "--convert-to", "pdf", "--outdir", str(folder), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env={"HOME": str(folder), "PATH": "/usr/bin:/bin"},
+    )
+    return (folder / f"{stem}.pdf").read_bytes()

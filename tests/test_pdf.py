@@ -6,8 +6,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import shutil
-import subprocess
 from difflib import SequenceMatcher
 from pathlib import Path
 
@@ -18,6 +16,8 @@ pytest.importorskip("pypdfium2")
 from ebookmaker.model import Role  # noqa: E402
 from ebookmaker.readers import InputError  # noqa: E402
 from ebookmaker.readers.pdf import pdf_metadata, read_pdf  # noqa: E402
+
+from .conftest import libreoffice_pdf  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev"
 CORPUS_PDFS = sorted(CORPUS.glob("*/source.pdf")) if CORPUS.is_dir() else []
@@ -108,7 +108,6 @@ def test_metadata_of_a_corpus_pdf() -> None:
 
 # --- PDFs made here with LibreOffice ---------------------------------------------------------
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 _FODT = """<?xml version="1.0" encoding="UTF-8"?>
 <office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
@@ -180,8 +179,6 @@ def _note(n: int) -> str:
 def made_pdf(tmp_path_factory) -> bytes:
     """A three-page A5 PDF: title, two headings, indented paragraphs with footnote markers,
     a block quote, a running header and page numbers in the footer."""
-    if not SOFFICE:
-        pytest.skip("LibreOffice (soffice) not installed")
     paras = [
         '<text:p text:style-name="H">Opening Title</text:p>',
         '<text:p text:style-name="H">First Chapter</text:p>',
@@ -200,16 +197,7 @@ def made_pdf(tmp_path_factory) -> bytes:
         if p == 4:
             paras.append('<text:p text:style-name="H">Second Chapter</text:p>')
     folder = tmp_path_factory.mktemp("lo")
-    source = folder / "made.fodt"
-    source.write_text(_FODT.replace("BODY", "\n".join(paras)), encoding="utf-8")
-    subprocess.run(
-        [SOFFICE, "--headless", "--convert-to", "pdf", "--outdir", str(folder), str(source)],
-        check=True,
-        capture_output=True,
-        timeout=180,
-        env={"HOME": str(folder), "PATH": "/usr/bin:/bin"},
-    )
-    return (folder / "made.pdf").read_bytes()
+    return libreoffice_pdf(folder, _FODT.replace("BODY", "\n".join(paras)), "made")
 
 
 def test_made_pdf_notes_and_markers(made_pdf: bytes) -> None:

@@ -7,8 +7,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -18,9 +16,8 @@ pytest.importorskip("pypdfium2")
 
 from lxml import etree  # noqa: E402
 
-from .conftest import epubcheck, problems, run_cli  # noqa: E402
+from .conftest import epubcheck, libreoffice_pdf, problems, run_cli  # noqa: E402
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 NS = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
 NCX = {"n": "http://www.daisy.org/z3986/2005/ncx/"}
 
@@ -129,19 +126,8 @@ def outlined_pdf(tmp_path_factory) -> bytes:
 
 
 def _libreoffice_pdf(tmp_path_factory, paras: list[str]) -> bytes:
-    if not SOFFICE:
-        pytest.skip("LibreOffice (soffice) not installed")
     folder = tmp_path_factory.mktemp("lo-outline")
-    source = folder / "outlined.fodt"
-    source.write_text(_FODT.replace("BODY", "\n".join(paras)), encoding="utf-8")
-    subprocess.run(
-        [SOFFICE, "--headless", "--convert-to", "pdf", "--outdir", str(folder), str(source)],
-        check=True,
-        capture_output=True,
-        timeout=180,
-        env={"HOME": str(folder), "PATH": "/usr/bin:/bin"},
-    )
-    return (folder / "outlined.pdf").read_bytes()
+    return libreoffice_pdf(folder, _FODT.replace("BODY", "\n".join(paras)), "outlined")
 
 
 def _rewrite_outline(data: bytes, entries: list[tuple[int, str, int, float | None]]) -> bytes:

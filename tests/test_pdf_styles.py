@@ -4,7 +4,6 @@ built with the real command line, its XHTML read with lxml, the EPUB checked by 
 from __future__ import annotations
 
 import json
-import subprocess
 import zipfile
 from collections import Counter
 from pathlib import Path
@@ -12,8 +11,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from .conftest import epubcheck, problems, run_cli
-from .test_pdf import _FODT, SOFFICE, _sentence
+from .conftest import epubcheck, libreoffice_pdf, problems, run_cli
+from .test_pdf import _FODT, _sentence
 
 pytest.importorskip("pypdfium2")
 
@@ -91,21 +90,11 @@ def _body() -> tuple[str, Counter, Counter]:
 
 def _build(folder: Path, body: str, notes_italic: bool = False) -> tuple[Path, Path]:
     """The PDF LibreOffice makes of ``body``, and the EPUB the CLI builds from it."""
-    if not SOFFICE:
-        pytest.skip("LibreOffice (soffice) not installed")
-    source = folder / "styled.fodt"
     text = _FODT.replace("</office:styles>", STYLES).replace("BODY", body)
     if notes_italic:
         old = '<style:text-properties fo:font-size="9pt"/></style:style>'
         text = text.replace(old, old.replace("/>", ' fo:font-style="italic"/>'), 1)
-    source.write_text(text, encoding="utf-8")
-    subprocess.run(
-        [SOFFICE, "--headless", "--convert-to", "pdf", "--outdir", str(folder), str(source)],
-        check=True,
-        capture_output=True,
-        timeout=180,
-        env={"HOME": str(folder), "PATH": "/usr/bin:/bin"},
-    )
+    libreoffice_pdf(folder, text, "styled")
     epub = folder / "styled.epub"
     report = folder / "styled.json"
     result = run_cli("build", str(folder / "styled.pdf"), "-o", str(epub), "--report", str(report))

@@ -70,6 +70,17 @@ def test_weak_evidence_only_right_at_the_join() -> None:
     assert split_word_evidence("samhälls", "fråga", knowledge, offset=0.08) is None
 
 
+def test_fragments_of_an_unlisted_compound_rejoin_at_the_join() -> None:
+    """'Weltbürgerrecht' is in no word list, but 'Weltbürger' and 'recht' are, and neither
+    'Weltbür' nor 'gerrecht' is a word: closed up right at a join, in a compounding language."""
+    tier, why, unsure = split_word_evidence("Weltbür", "gerrecht", _Evidence("", "de"), 0.0)
+    assert tier == 4 and "weltbürger+recht" in why and unsure
+    assert split_word_evidence("Weltbür", "gerrecht", _Evidence("", "de"), offset=0.08) is None
+    assert split_word_evidence("Weltbür", "gerrecht", _Evidence("", "en"), offset=0.0) is None
+    # Real words on both sides stay apart, compound or not.
+    assert split_word_evidence("Amts", "treue", _Evidence("", "de"), offset=0.0) is None
+
+
 def test_away_from_joins_only_non_words_are_closed() -> None:
     assert split_word_evidence("unauf", "hörlich", _Evidence("", "de"))[0] == 2
     assert split_word_evidence("för", "råd", _Evidence("", "sv")) is None

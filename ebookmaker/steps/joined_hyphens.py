@@ -69,6 +69,7 @@ _NUMBER_WORD_RE = re.compile(r"(\d+)([^\W\d_]{4,})")
 _TIGHT = 0.035  # weak evidence counts only this close to the expected place of a join
 _FUNCTION_WORD = 5.5  # zipf: two words this frequent in a row are two words
 _SHORT_PART = 6  # letters: one of two fragments is this short
+_COMPOUND_PART = 3  # letters: the shortest word of a compound
 _RARER = 3.0  # zipf: a compound may be this much rarer than its rarer part
 _SHORT_WORD = 6  # letters: shorter words are looked up as written, not inflected
 _LONG_LINE = 30  # characters; shorter lines say nothing about hyphens at line ends
@@ -438,15 +439,35 @@ def split_word_evidence(
     if zj >= max(_KNOWN, min(zl, zr) - _RARER) and min(zl, zr) < _FUNCTION_WORD:
         if knowledge.language in _SOLID_COMPOUNDING or zj >= min(zl, zr) - 1.5:
             return 3, f"{freq(zj, zl, zr)}: the joined word is known", True
-    if (
-        zj < _KNOWN
-        and l_fragment
-        and r_fragment
-        and min(len(left), len(right)) <= _SHORT_PART
-        and not knowledge.starts_other_word(right[:4])
-        and knowledge.legal_break(fold, len(left)) is not False
-    ):
-        return 4, f"{freq(zj, zl, zr)}: two fragments at a hyphenation point", True
+    if zj < _KNOWN and l_fragment and r_fragment:
+        if (
+            min(len(left), len(right)) <= _SHORT_PART
+            and not knowledge.starts_other_word(right[:4])
+            and knowledge.legal_break(fold, len(left)) is not False
+        ):
+            return 4, f"{freq(zj, zl, zr)}: two fragments at a hyphenation point", True
+        parts = _compound_parts(fold, zipf) if knowledge.language in _SOLID_COMPOUNDING else None
+        if parts and knowledge.legal_break(fold, len(left)) is not False:
+            why = f"{freq(zj, zl, zr)}: two fragments of the compound {parts[0]}+{parts[1]}"
+            return 4, why, True
+    return None
+
+
+def _compound_parts(word: str, zipf) -> tuple[str, str] | None:
+    """Two words of the language that make up ``word`` (a linking "s" allowed), if any.
+
+    >>> from ebookmaker.steps.hyphenation import _zipf
+    >>> _compound_parts("weltbürgerrecht", lambda w: _zipf(w, "de"))
+    ('weltbürger', 'recht')
+    >>> _compound_parts("weltbürgerxqzt", lambda w: _zipf(w, "de")) is None
+    True
+    """
+    for cut in range(len(word) - _COMPOUND_PART, _COMPOUND_PART - 1, -1):
+        head, tail = word[:cut], word[cut:]
+        if zipf(tail) < _COMMON:
+            continue
+        if zipf(head) >= _COMMON or (head.endswith("s") and zipf(head[:-1]) >= _COMMON):
+            return head, tail
     return None
 
 

@@ -48,11 +48,44 @@ def _measure(text: str) -> float:
 _ADVANCES = _Advances()
 
 
-@lru_cache(maxsize=65536)  # the steps of one document measure its lines several times
-def text_width(text: str) -> float:
-    """Advance width of ``text`` in a serif font at size 100 (relative units).
+class _PairSums(dict):
+    """A printed line's sum of pair advances (all but its last character's): the part of its
+    width that the line and the line with a space after it share, measured once."""
 
-    >>> text_width("mmm") > text_width("iii")
+    def __missing__(self, text: str) -> float:
+        if len(self) > _MAX_LINES:
+            self.clear()
+        advances = _ADVANCES
+        total = self[text] = sum(map(advances.__getitem__, zip(text, text[1:], strict=False)))
+        return total
+
+
+class _Widths(dict):
+    """``text_width``: a line's width, kept for the steps of one document, which measure its
+    lines several times (``cache_clear`` forgets them, for the next document)."""
+
+    __call__ = dict.__getitem__
+
+    def __missing__(self, text: str) -> float:
+        if len(self) > _MAX_LINES:
+            self.clear()
+        width = self[text] = _width(text)
+        return width
+
+    def cache_clear(self) -> None:
+        self.clear()
+        _PAIR_SUMS.clear()
+
+
+_MAX_LINES = 65536
+_PAIR_SUMS = _PairSums()
+text_width = _Widths()
+
+
+def _width(text: str) -> float:
+    """Advance width of ``text`` in a serif font at size 100 (relative units): ``text_width``.
+
+    >>> _width("mmm") > _width("iii")
     True
     >>> abs(text_width("Sovjetunionen, AVA") - _measure("Sovjetunionen, AVA")) < 1e-6
     True
@@ -61,18 +94,22 @@ def text_width(text: str) -> float:
         return 0.0
     if not text.isprintable():  # (every character of _BREAKS is unprintable)
         text = text.translate(_BREAKS)
-    advances = _ADVANCES
-    pairs = zip(text, text[1:], strict=False)
-    return sum(map(advances.__getitem__, pairs)) + advances[text[-1]]
+    return _PAIR_SUMS[text] + _ADVANCES[text[-1]]
 
 
 def text_width_spaced(text: str) -> float:
-    """``text_width(text + " ")``: the width a line takes with the space a next word needs.
+    """``text_width(text + " ")``: the width a line takes with the space a next word needs,
+    from the pairs of ``text`` already summed (added in the same order: the same float).
 
-    >>> text_width_spaced("Sovjet-") > text_width("Sovjet-")
+    >>> text_width_spaced("Sovjet-") == text_width("Sovjet- ")
     True
     """
-    return text_width(text + " ")
+    if not text:
+        return _ADVANCES[" "]
+    if not text.isprintable():
+        text = text.translate(_BREAKS)
+    advances = _ADVANCES
+    return _PAIR_SUMS[text] + advances[text[-1], " "] + advances[" "]
 
 
 _BREAKS = dict.fromkeys(map(ord, "\n\r\x1c\x1d\x1e\x85\u2028\u2029"), " ")

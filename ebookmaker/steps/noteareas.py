@@ -254,6 +254,7 @@ def find_note_areas(doc: SourceDocument, report: Report) -> None:
     lines = doc.lines()
     if any(line.role == Role.NOTE or line.markers for line in lines):
         return  # the reader marked them already
+    _marker_candidates.cache_clear()  # its lines are this document's: the next shares few
     page_numbers = _page_number_lines(doc)
     state = _State(width=_body_width(lines))
     contents = [
@@ -317,9 +318,12 @@ def _split_glued_lines(
     """
     if not continues or len(content) < 2:
         return None
-    candidates = [(i, c) for i, line in enumerate(content) for c in marker_candidates(line.text)]
+    candidates: list[tuple[int, MarkerCandidate]] | None = None  # found where a split needs them
 
     def marker_above(label: str, index: int, offset: int) -> bool:
+        nonlocal candidates
+        if candidates is None:
+            candidates = [(i, c) for i, x in enumerate(content) for c in marker_candidates(x.text)]
         return any(
             i < index or (i == index and c.end <= offset) for i, c in candidates if c.label == label
         )
@@ -335,17 +339,19 @@ def _split_glued_lines(
         at = next(k for k, x in enumerate(page.lines) if x is line)
         page.lines.insert(at + 1, new)
 
-    labels_after = [
-        (i, s.label)
-        for i, line in enumerate(content)
-        if (s := parse_label_start(line.text)) and s.kind == "alone"
-    ]
+    labels_after: list[tuple[int, str]] | None = None  # found at the first glue point
     # A note text glued to the body: the latest glue point above a label printed after it.
     for g in range(len(content) - 1, -1, -1):
         text = content[g].text
         p = _glue_point(text)
         if p is None:
             continue
+        if labels_after is None:
+            labels_after = [
+                (i, s.label)
+                for i, line in enumerate(content)
+                if (s := parse_label_start(line.text)) and s.kind == "alone"
+            ]
         label = next(
             (lab for i, lab in labels_after if i > g and fits(lab) and marker_above(lab, g, p)),
             None,

@@ -494,17 +494,24 @@ def _join_into(
 def _merge_text(parts: list[Inline]) -> list[Inline]:
     """Merge adjacent strings and normalise spaces; drop empty strings. Emphasis marks are
     made well-formed and minimal (see :func:`_merge_styled`)."""
-    if any(isinstance(part, StyleMark) for part in parts):
+    kinds = set(map(type, parts))
+    if StyleMark in kinds:
         return _merge_styled(parts)
+    if kinds <= {str}:  # most paragraphs: one text
+        text = _squeeze_spaces("".join(parts)).strip()
+        return [text] if text else []
     merged: list[Inline] = []
+    run: list[str] = []  # adjacent strings, joined at once (not copied line by line)
     for part in parts:
         if isinstance(part, str):
-            if merged and isinstance(merged[-1], str):
-                merged[-1] += part
-            else:
-                merged.append(part)
-        else:
-            merged.append(part)
+            run.append(part)
+            continue
+        if run:
+            merged.append("".join(run))
+            run = []
+        merged.append(part)
+    if run:
+        merged.append("".join(run))
     out: list[Inline] = []
     for part in merged:
         if isinstance(part, str):

@@ -61,15 +61,32 @@ class _PairSums(dict):
 
 
 class _Widths(dict):
-    """``text_width``: a line's width, kept for the steps of one document, which measure its
-    lines several times (``cache_clear`` forgets them, for the next document)."""
+    """``text_width(text)``: the advance width of ``text`` in a serif font at size 100
+    (relative units). Kept for the steps of one document, which measure its lines several
+    times (``cache_clear`` forgets them, for the next document).
+
+    >>> text_width("mmm") > text_width("iii")
+    True
+    >>> abs(text_width("Sovjetunionen, AVA") - _measure("Sovjetunionen, AVA")) < 1e-6
+    True
+    """
 
     __call__ = dict.__getitem__
 
     def __missing__(self, text: str) -> float:
         if len(self) > _MAX_LINES:
-            self.clear()
-        width = self[text] = _width(text)
+            self.cache_clear()
+        if not text:
+            self[text] = 0.0
+            return 0.0
+        line = text if text.isprintable() else text.translate(_BREAKS)  # (_BREAKS: unprintable)
+        # (_PAIR_SUMS[line], without a further call for a line measured the first time)
+        pairs = _PAIR_SUMS.get(line)
+        if pairs is None:
+            advances = _ADVANCES
+            pairs = sum(map(advances.__getitem__, zip(line, line[1:], strict=False)))
+            _PAIR_SUMS[line] = pairs
+        width = self[text] = pairs + _ADVANCES[line[-1]]
         return width
 
     def cache_clear(self) -> None:
@@ -80,21 +97,6 @@ class _Widths(dict):
 _MAX_LINES = 65536
 _PAIR_SUMS = _PairSums()
 text_width = _Widths()
-
-
-def _width(text: str) -> float:
-    """Advance width of ``text`` in a serif font at size 100 (relative units): ``text_width``.
-
-    >>> _width("mmm") > _width("iii")
-    True
-    >>> abs(text_width("Sovjetunionen, AVA") - _measure("Sovjetunionen, AVA")) < 1e-6
-    True
-    """
-    if not text:
-        return 0.0
-    if not text.isprintable():  # (every character of _BREAKS is unprintable)
-        text = text.translate(_BREAKS)
-    return _PAIR_SUMS[text] + _ADVANCES[text[-1]]
 
 
 def text_width_spaced(text: str) -> float:

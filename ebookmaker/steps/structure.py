@@ -183,7 +183,8 @@ def heading_at(lines: list[Line], index: int, measure: float, repeated: set[str]
         if len(group) < count or any(line.role != Role.BODY for line in group):
             return 0
         last = group[-1]
-        if _key(last.text) in repeated or text_width(last.text.strip()) >= SHORT * measure:
+        # (the width first: it is measured already, the key takes a regex)
+        if text_width(last.text.strip()) >= SHORT * measure or _key(last.text) in repeated:
             return 0
         if count > 1 and not wraps_early(group[-2], last, measure):
             return 0

@@ -274,25 +274,28 @@ def _fit(
     At ``smallest`` the text is wrapped anyway and cut with an ellipsis where the box ends.
     """
     width, height = box[2] - box[0], box[3] - box[1]
-    words = set(text.split(" "))
     size = largest
     while True:
         font = _font(font_path, size)
         max_lines = max(1, height // _line_height(size))
         # Shrink rather than break a word, unless the word is too long even at the smallest size.
-        word_fits = size <= smallest or max(font.getlength(w) for w in words) <= width
-        lines = _wrap(text, font, width, max_lines + 1) if word_fits else []
-        if word_fits and len(lines) <= max_lines:
+        lines = _wrap(text, font, width, max_lines + 1, break_words=size <= smallest)
+        if lines is not None and len(lines) <= max_lines:
             return size, lines
         if size <= smallest:
+            assert lines is not None
             return size, _truncate(lines[:max_lines], font, width)
         size = max(smallest, int(size * 0.92))
 
 
-def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int, limit: int) -> list[str]:
+def _wrap(
+    text: str, font: ImageFont.FreeTypeFont, width: int, limit: int, break_words: bool = True
+) -> list[str] | None:
     """Greedy word wrap; stops after ``limit`` lines (the caller only needs to know it overflows).
 
-    A word wider than the line (a URL, a 10,000-letter "word") is broken between characters.
+    A word wider than the line (a URL, a 10,000-letter "word") is broken between characters,
+    or, without ``break_words``, makes the wrap fail (None). Every word is measured on its own
+    or inside a line that fits (and so is no wider than it), so each is measured once at most.
     """
     lines: list[str] = []
     current = ""
@@ -306,6 +309,8 @@ def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int, limit: int) -> li
             if len(lines) >= limit:
                 return lines
         while font.getlength(word) > width:
+            if not break_words:
+                return None
             cut = _longest_prefix(word, font, width)
             lines.append(word[:cut])
             if len(lines) >= limit:

@@ -126,7 +126,9 @@ class Mark:
     xy: tuple[int, ...]
     ink: tuple[int, int, int]
     font: ImageFont.FreeTypeFont | None = None
-    glyphs: Image.Image | None = None  # the line's coverage (L), drawn from (x + dx, y + dy)
+    # The line's coverage as palette indexes (P), coloured by the palette of ``ink`` over the
+    # background; drawn from (x + dx, y + dy).
+    glyphs: Image.Image | None = None
     offset: tuple[int, int] = (0, 0)  # (dx, dy)
 
 
@@ -202,10 +204,8 @@ def _draw_marks(canvas: Image.Image, marks: list[Mark], left: int, top: int) -> 
             draw.text((x - left, y - top), mark.text, font=mark.font, fill=mark.ink, anchor="ma")
         else:
             assert mark.glyphs is not None
-            glyphs = mark.glyphs.convert("P")  # L -> P keeps the values as palette indexes
             # Coverage -> colour by a palette: ImageDraw.text's pixels, without its blending.
-            glyphs.putpalette(_blend_palette(mark.ink))
-            canvas.paste(glyphs.convert("RGB"), (mark.box[0] - left, mark.box[1] - top))
+            canvas.paste(mark.glyphs.convert("RGB"), (mark.box[0] - left, mark.box[1] - top))
         drawn.append(mark)
 
 
@@ -214,14 +214,14 @@ def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool
 
 
 @cache
-def _blend_palette(ink: tuple[int, int, int]) -> list[int]:
+def _blend_palette(ink: tuple[int, int, int]) -> bytes:
     """Coverage 0…255 -> ``ink`` over the background, rounded as Pillow's blend rounds."""
 
     def blend(field: int, colour: int, alpha: int) -> int:
         value = field * (255 - alpha) + colour * alpha + 128
         return ((value >> 8) + value) >> 8
 
-    return [blend(f, c, a) for a in range(256) for f, c in zip(_FIELD, ink, strict=True)]
+    return bytes(blend(f, c, a) for a in range(256) for f, c in zip(_FIELD, ink, strict=True))
 
 
 @cache
@@ -364,6 +364,7 @@ def _line_marks(
         mask, (dx, dy) = font.getmask2(line, "L", anchor="ma")
         glyphs = Image.new("L", mask.size)
         glyphs.im = mask
+        glyphs.putpalette(_blend_palette(ink))  # L becomes P, the coverage its indexes
         box = (centre + dx, y + dy, centre + dx + glyphs.width, y + dy + glyphs.height)
         marks.append(Mark(box, line, (centre, y), ink, font, glyphs, (dx, dy)))
     return marks

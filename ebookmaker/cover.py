@@ -362,7 +362,7 @@ def _line_marks(
         y = top + i * step
         # Rendered here, as ImageDraw.text renders it: its size gives the rows it inks.
         mask, (dx, dy) = font.getmask2(line, "L", anchor="ma")
-        glyphs = Image.new("L", mask.size)
+        glyphs = Image.new("L", mask.size, None)  # not filled: it takes the mask at once
         glyphs.im = mask
         glyphs.putpalette(_blend_palette(ink))  # L becomes P, the coverage its indexes
         box = (centre + dx, y + dy, centre + dx + glyphs.width, y + dy + glyphs.height)

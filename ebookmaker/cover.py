@@ -193,14 +193,14 @@ def _encode_marks(marks: list[Mark]) -> bytes:
 
 def _draw_marks(canvas: Image.Image, marks: list[Mark], left: int, top: int) -> None:
     """Draw ``marks`` on ``canvas``, whose corner is at (``left``, ``top``) of the page."""
-    draw = ImageDraw.Draw(canvas)
     drawn: list[Mark] = []
     for mark in marks:
-        if mark.text is None:
+        if mark.text is None:  # the pixels of ImageDraw.rectangle, whose corners are inclusive
             x0, y0, x1, y1 = mark.xy
-            draw.rectangle((x0 - left, y0 - top, x1 - left, y1 - top), fill=mark.ink)
+            canvas.paste(mark.ink, (x0 - left, y0 - top, x1 + 1 - left, y1 + 1 - top))
         elif any(_overlap(m.box, mark.box) for m in drawn):
             x, y = mark.xy  # on top of other ink: let Pillow blend
+            draw = ImageDraw.Draw(canvas)
             draw.text((x - left, y - top), mark.text, font=mark.font, fill=mark.ink, anchor="ma")
         else:
             assert mark.glyphs is not None

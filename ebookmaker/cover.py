@@ -126,7 +126,9 @@ class Mark:
     xy: tuple[int, ...]
     ink: tuple[int, int, int]
     font: ImageFont.FreeTypeFont | None = None
-    glyphs: Image.Image | None = None  # the line's coverage (L), drawn from (x + dx, y + dy)
+    # The line's coverage as palette indexes (P), coloured by the palette of ``ink`` over the
+    # background; drawn from (x + dx, y + dy).
+    glyphs: Image.Image | None = None
     offset: tuple[int, int] = (0, 0)  # (dx, dy)
 
 
@@ -191,21 +193,19 @@ def _encode_marks(marks: list[Mark]) -> bytes:
 
 def _draw_marks(canvas: Image.Image, marks: list[Mark], left: int, top: int) -> None:
     """Draw ``marks`` on ``canvas``, whose corner is at (``left``, ``top``) of the page."""
-    draw = ImageDraw.Draw(canvas)
     drawn: list[Mark] = []
     for mark in marks:
-        if mark.text is None:
+        if mark.text is None:  # the pixels of ImageDraw.rectangle, whose corners are inclusive
             x0, y0, x1, y1 = mark.xy
-            draw.rectangle((x0 - left, y0 - top, x1 - left, y1 - top), fill=mark.ink)
+            canvas.paste(mark.ink, (x0 - left, y0 - top, x1 + 1 - left, y1 + 1 - top))
         elif any(_overlap(m.box, mark.box) for m in drawn):
             x, y = mark.xy  # on top of other ink: let Pillow blend
+            draw = ImageDraw.Draw(canvas)
             draw.text((x - left, y - top), mark.text, font=mark.font, fill=mark.ink, anchor="ma")
         else:
             assert mark.glyphs is not None
-            glyphs = mark.glyphs.convert("P")  # L -> P keeps the values as palette indexes
             # Coverage -> colour by a palette: ImageDraw.text's pixels, without its blending.
-            glyphs.putpalette(_blend_palette(mark.ink))
-            canvas.paste(glyphs.convert("RGB"), (mark.box[0] - left, mark.box[1] - top))
+            canvas.paste(mark.glyphs.convert("RGB"), (mark.box[0] - left, mark.box[1] - top))
         drawn.append(mark)
 
 
@@ -214,14 +214,14 @@ def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool
 
 
 @cache
-def _blend_palette(ink: tuple[int, int, int]) -> list[int]:
+def _blend_palette(ink: tuple[int, int, int]) -> bytes:
     """Coverage 0…255 -> ``ink`` over the background, rounded as Pillow's blend rounds."""
 
     def blend(field: int, colour: int, alpha: int) -> int:
         value = field * (255 - alpha) + colour * alpha + 128
         return ((value >> 8) + value) >> 8
 
-    return [blend(f, c, a) for a in range(256) for f, c in zip(_FIELD, ink, strict=True)]
+    return bytes(blend(f, c, a) for a in range(256) for f, c in zip(_FIELD, ink, strict=True))
 
 
 @cache
@@ -274,25 +274,28 @@ def _fit(
     At ``smallest`` the text is wrapped anyway and cut with an ellipsis where the box ends.
     """
     width, height = box[2] - box[0], box[3] - box[1]
-    words = set(text.split(" "))
     size = largest
     while True:
         font = _font(font_path, size)
         max_lines = max(1, height // _line_height(size))
         # Shrink rather than break a word, unless the word is too long even at the smallest size.
-        word_fits = size <= smallest or max(font.getlength(w) for w in words) <= width
-        lines = _wrap(text, font, width, max_lines + 1) if word_fits else []
-        if word_fits and len(lines) <= max_lines:
+        lines = _wrap(text, font, width, max_lines + 1, break_words=size <= smallest)
+        if lines is not None and len(lines) <= max_lines:
             return size, lines
         if size <= smallest:
+            assert lines is not None
             return size, _truncate(lines[:max_lines], font, width)
         size = max(smallest, int(size * 0.92))
 
 
-def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int, limit: int) -> list[str]:
+def _wrap(
+    text: str, font: ImageFont.FreeTypeFont, width: int, limit: int, break_words: bool = True
+) -> list[str] | None:
     """Greedy word wrap; stops after ``limit`` lines (the caller only needs to know it overflows).
 
-    A word wider than the line (a URL, a 10,000-letter "word") is broken between characters.
+    A word wider than the line (a URL, a 10,000-letter "word") is broken between characters,
+    or, without ``break_words``, makes the wrap fail (None). Every word is measured on its own
+    or inside a line that fits (and so is no wider than it), so each is measured once at most.
     """
     lines: list[str] = []
     current = ""
@@ -306,6 +309,8 @@ def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int, limit: int) -> li
             if len(lines) >= limit:
                 return lines
         while font.getlength(word) > width:
+            if not break_words:
+                return None
             cut = _longest_prefix(word, font, width)
             lines.append(word[:cut])
             if len(lines) >= limit:
@@ -357,8 +362,9 @@ def _line_marks(
         y = top + i * step
         # Rendered here, as ImageDraw.text renders it: its size gives the rows it inks.
         mask, (dx, dy) = font.getmask2(line, "L", anchor="ma")
-        glyphs = Image.new("L", mask.size)
+        glyphs = Image.new("L", mask.size, None)  # not filled: it takes the mask at once
         glyphs.im = mask
+        glyphs.putpalette(_blend_palette(ink))  # L becomes P, the coverage its indexes
         box = (centre + dx, y + dy, centre + dx + glyphs.width, y + dy + glyphs.height)
         marks.append(Mark(box, line, (centre, y), ink, font, glyphs, (dx, dy)))
     return marks

@@ -334,15 +334,48 @@ def _split_tokens(text: str, canon: dict[str, str] | None = None) -> tuple[list[
     folded = _fold(text)
     start = 0
     # The pieces between hyphens one at a time (a list of them all would double the text).
-    for hyphen in chain(_LINE_END_HYPHEN_RE.finditer(folded), [None]):
-        piece = folded[start : hyphen.start() if hyphen else len(folded)]
+    for at, end in chain(_line_end_hyphens(folded), [(len(folded), len(folded))]):
+        piece = folded[start:at]
         found = _tokenize(piece)
         if found:
             tokens += map(canon.setdefault, found, found)
-            if hyphen and piece.endswith(found[-1]):
+            if at < len(folded) and piece.endswith(found[-1]):
                 split.append(len(tokens) - 1)
-        start = hyphen.end() if hyphen else start
+        start = end
     return tokens, split
+
+
+# The hyphen and the soft hyphen alone: a set of characters to start with, which the regex
+# engine scans for in C, where _LINE_END_HYPHEN_RE's look-behind is tried at every position.
+_HYPHEN_RE = re.compile("[-\u00ad\u2010\u2011][ \t]*\n|\u00ad")
+
+
+def _is_word(char: str) -> bool:
+    """Whether ``char`` matches ``\\w``."""
+    return char.isalnum() or char == "_"
+
+
+def _line_end_hyphens(folded: str) -> Iterator[tuple[int, int]]:
+    """The (start, end) of the matches of _LINE_END_HYPHEN_RE in ``folded``, four times faster.
+
+    >>> text = "a -\\n-\\n.\\u00ad \\n"
+    >>> list(_line_end_hyphens(text))
+    [(1, 4), (7, 8)]
+    >>> [match.span() for match in _LINE_END_HYPHEN_RE.finditer(text)]
+    [(1, 4), (7, 8)]
+    """
+    for match in _HYPHEN_RE.finditer(folded):
+        at, end = match.span()
+        if end - at > 1:  # a hyphen that ends a line: after a word character (or one and " ")?
+            if at and _is_word(folded[at - 1]):
+                pass
+            elif at > 1 and folded[at - 1] == " " and _is_word(folded[at - 2]):
+                at -= 1
+            elif folded[at] == "\u00ad":
+                end = at + 1  # the soft hyphen alone
+            else:
+                continue
+        yield at, end
 
 
 # "plea -" (a space before the hyphen, from justified lines) is a line-end hyphen too.

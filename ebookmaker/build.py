@@ -397,6 +397,28 @@ def book_texts(book: Book, report: Report) -> Iterable[str]:
             yield decision.subject
 
 
+def _joined(parts: Iterable[str], size: int = _FOLD_CHUNK) -> Iterator[str]:
+    """``parts`` joined by line ends, in strings of about ``size`` characters: one fold and
+    one tokenization for many short texts. No token, and no step of the fold, crosses a line
+    end, so the tokens are those of the parts one by one.
+
+    >>> list(_joined(["a", "", "b c", None, "d"], size=3))
+    ['a\\nb c', 'd']
+    """
+    batch: list[str] = []
+    length = 0
+    for part in parts:
+        if not part:
+            continue
+        batch.append(part)
+        length += len(part)
+        if length >= size:
+            yield "\n".join(batch)
+            batch, length = [], 0
+    if batch:
+        yield "\n".join(batch)
+
+
 def missing_words(text: str, book: Book, report: Report) -> list[str]:
     """Words of the input ``text`` that are neither in ``book`` nor dropped in ``report``.
 
@@ -410,10 +432,9 @@ def missing_words(text: str, book: Book, report: Report) -> list[str]:
     source, split = _split_tokens(normalize_text(text), canon)
     # Every text of the book, folded and tokenized, in order; counted in C.
     shown: list[str] = [""]  # (the "" makes the first word a pair of its own below)
-    for part in book_texts(book, report):
-        if part:
-            found = _tokenize(_fold(part))
-            shown += map(canon.setdefault, found, found)
+    for joined in _joined(book_texts(book, report)):
+        found = _tokenize(_fold(joined))
+        shown += map(canon.setdefault, found, found)
     have = Counter(shown)
     del have[""]
     source_count = Counter(source)

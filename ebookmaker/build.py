@@ -320,8 +320,8 @@ def word_tokens(text: str) -> list[str]:
 def _split_tokens(text: str, canon: dict[str, str] | None = None) -> tuple[list[str], list[int]]:
     """Tokens of ``text`` and the indexes of tokens that end a line with a hyphen.
 
-    Equal tokens are one string object (kept in ``canon``): a long book's million tokens
-    then cost a pointer each, not a string each.
+    With ``canon``, equal tokens are one string object (kept in it): a long book's million
+    tokens then cost a pointer each, not a string each.
 
     >>> _split_tokens("Sovjet-\\nunionen; 1950-\\ntalet - ja-\\n")
     (['sovjet', 'unionen', '1950', 'talet', 'ja'], [0, 2, 4])
@@ -330,7 +330,6 @@ def _split_tokens(text: str, canon: dict[str, str] | None = None) -> tuple[list[
     # whose last token reaches its end holds a token that ends a line with a hyphen.
     tokens: list[str] = []
     split: list[int] = []
-    canon = {} if canon is None else canon
     folded = _fold(text)
     start = 0
     # The pieces between hyphens one at a time (a list of them all would double the text).
@@ -338,7 +337,7 @@ def _split_tokens(text: str, canon: dict[str, str] | None = None) -> tuple[list[
         piece = folded[start:at]
         found = _tokenize(piece)
         if found:
-            tokens += map(canon.setdefault, found, found)
+            tokens += found if canon is None else map(canon.setdefault, found, found)
             if at < len(folded) and piece.endswith(found[-1]):
                 split.append(len(tokens) - 1)
         start = end
@@ -380,6 +379,7 @@ def _line_end_hyphens(folded: str) -> Iterator[tuple[int, int]]:
 
 # "plea -" (a space before the hyphen, from justified lines) is a line-end hyphen too.
 _LINE_END_HYPHEN_RE = re.compile("(?<=\\w) ?[-\u00ad\u2010\u2011][ \t]*\n|\u00ad")
+_SHARE_FROM = _FOLD_CHUNK  # characters of input: from there on, equal tokens are shared
 _HYPHEN_REACH = 400  # tokens: a page foot, a header and long footnotes may stand between
 
 
@@ -397,7 +397,12 @@ def book_texts(book: Book, report: Report) -> Iterable[str]:
             yield decision.subject
 
 
-def _joined(parts: Iterable[str], size: int = _FOLD_CHUNK) -> Iterator[str]:
+# Characters: a joined string's tokens, each a new string until shared, take a few hundred
+# kilobytes at most.
+_JOIN_CHUNK = 1 << 16
+
+
+def _joined(parts: Iterable[str], size: int = _JOIN_CHUNK) -> Iterator[str]:
     """``parts`` joined by line ends, in strings of about ``size`` characters: one fold and
     one tokenization for many short texts. No token, and no step of the fold, crosses a line
     end, so the tokens are those of the parts one by one.
@@ -428,13 +433,15 @@ def missing_words(text: str, book: Book, report: Report) -> list[str]:
     """
     from .readers import normalize_text
 
-    canon: dict[str, str] = {}
+    # Sharing equal tokens saves memory only on long inputs; on a book's worth of text it
+    # costs more time than the memory is worth.
+    canon: dict[str, str] | None = {} if len(text) > _SHARE_FROM else None
     source, split = _split_tokens(normalize_text(text), canon)
     # Every text of the book, folded and tokenized, in order; counted in C.
     shown: list[str] = [""]  # (the "" makes the first word a pair of its own below)
     for joined in _joined(book_texts(book, report)):
         found = _tokenize(_fold(joined))
-        shown += map(canon.setdefault, found, found)
+        shown += found if canon is None else map(canon.setdefault, found, found)
     have = Counter(shown)
     del have[""]
     source_count = Counter(source)

@@ -15,9 +15,10 @@ import time
 import tomllib
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, compress, repeat
+from operator import gt
 from pathlib import Path
 
 from .explain import Report
@@ -445,14 +446,16 @@ def missing_words(text: str, book: Book, report: Report) -> list[str]:
     have = Counter(shown)
     del have[""]
     source_count = Counter(source)
-    if all(have.get(token, 0) >= n for token, n in source_count.items()):
+    # The words the book has fewer of than the input, and how many fewer; found in C.
+    short = _short(source_count, have)
+    if not short:
         return []  # every word of the input is in the book at least as often
     # Two greedy matchings: hyphen-split halves joined first, or matched alone first.
     # Either can steal a word the other needs; the one that misses less is the answer.
-    words = sorted(have)
-    missing = _unmatched(source, split, source_count, have.copy(), True, words)
+    words = _Sorted(have)
+    missing = _unmatched(source, split, source_count, have, short, True, words)
     if missing:
-        other = _unmatched(source, split, source_count, have.copy(), False, words)
+        other = _unmatched(source, split, source_count, have, short, False, words)
         if len(other) < len(missing):
             missing = other
     if not missing:
@@ -469,67 +472,122 @@ def missing_words(text: str, book: Book, report: Report) -> list[str]:
     return [token for token in missing if token not in found]
 
 
+def _short(wanted: Counter, have: Counter) -> dict[str, int]:
+    """The words ``wanted`` more often than ``have`` holds them, and how many times more;
+    compared in C, the differences taken in Python only for those few.
+
+    >>> _short(Counter("aabc"), Counter("abb"))
+    {'a': 1, 'c': 1}
+    """
+    more = compress(wanted, map(gt, wanted.values(), map(have.get, wanted, repeat(0))))
+    return {token: wanted[token] - have.get(token, 0) for token in more}
+
+
+class _Sorted:
+    """The words of ``have`` sorted, once, when first asked for (often never)."""
+
+    def __init__(self, have: Counter) -> None:
+        self.have = have
+        self.words: list[str] | None = None
+
+    def __call__(self) -> list[str]:
+        if self.words is None:
+            self.words = sorted(self.have)
+        return self.words
+
+
 def _unmatched(
     source: list[str],
     split: list[int],
     source_count: Counter,
     have: Counter,
+    short: dict[str, int],
     join_first: bool,
-    words: list[str],
+    words: Callable[[], list[str]],
 ) -> list[str]:
     """The tokens of ``source`` (counted in ``source_count``) that ``have`` (the book's words,
-    sorted in ``words``) cannot account for: each split token joins the nearest following
-    token to a word of the book (``join_first``: before the other tokens are matched), each
-    other token matches one occurrence of itself, in order.
+    of which ``short`` are fewer than in the source; ``words()`` sorted) cannot account
+    for: each split token joins the nearest following token to a word of the book
+    (``join_first``: before the other tokens are matched), each other token matches one
+    occurrence of itself, in order. Neither ``have`` nor ``short`` is changed.
 
     >>> source = ["sovjet", "unionen", "och", "och"]
-    >>> _unmatched(source, [0], Counter(source), Counter(["sovjetunionen", "och"]),
-    ...            True, ["och", "sovjetunionen"])
+    >>> have = Counter(["sovjetunionen", "och"])
+    >>> short = _short(Counter(source), have)
+    >>> _unmatched(source, split=[0], source_count=Counter(source), have=have, short=short,
+    ...            join_first=True, words=lambda: ["och", "sovjetunionen"])
     ['och']
     """
     n = len(source)
     done = bytearray(n)  # 1: the token is accounted for
-    count = have.get  # (Counter's [] calls __missing__, in Python, for absent words)
+    get = have.get  # (Counter's [] calls __missing__, in Python, for absent words)
+    used: dict[str, int] = {}  # the book's words taken by joined halves
     joined_at: list[int] = []
+
+    def left(word: str) -> int:
+        """How many times the book still has ``word`` for a join."""
+        if join_first:
+            return get(word, 0) - used.get(word, 0)
+        # After the single tokens took theirs: what the source does not use up.
+        return max(get(word, 0) - source_count.get(word, 0), 0) - used.get(word, 0)
 
     def join_halves() -> None:
         for i in split:
             if done[i]:
                 continue
-            left = source[i]
-            # The joined word starts with the left half and is longer: without such a word
-            # in the book (the next word after ``left`` in sorted order), nothing can match.
-            at = bisect.bisect_right(words, left)
-            if at == len(words) or not words[at].startswith(left):
-                continue
-            for j in range(i + 1, min(i + 1 + _HYPHEN_REACH, n)):
-                joined = left + source[j]
-                if not done[j] and count(joined, 0) > 0:
-                    have[joined] -= 1
-                    done[i] = done[j] = 1
-                    joined_at.extend((i, j))
-                    break
+            first = source[i]
+            # The next token (most often the other half) first; else the joined word starts
+            # with the left half and is longer: without such a word in the book (the next
+            # word after ``first`` in sorted order), nothing can match.
+            if i + 1 < n and not done[i + 1] and left(first + source[i + 1]) > 0:
+                at = i + 1
+            else:
+                sorted_words = words()
+                k = bisect.bisect_right(sorted_words, first)
+                if k == len(sorted_words) or not sorted_words[k].startswith(first):
+                    continue
+                at = next(
+                    (
+                        j
+                        for j in range(i + 2, min(i + 1 + _HYPHEN_REACH, n))
+                        if not done[j] and left(first + source[j]) > 0
+                    ),
+                    -1,
+                )
+                if at < 0:
+                    continue
+            joined = first + source[at]
+            used[joined] = used.get(joined, 0) + 1
+            done[i] = done[at] = 1
+            joined_at.extend((i, at))
 
     def match_rest() -> None:
         # Matching the tokens in order, one occurrence each while the book has the word,
         # leaves exactly the last occurrences of a word the book has too few of: count them,
-        # and find only those, instead of walking every token in Python.
-        pending = source_count.copy()
-        for i in joined_at:
-            pending[source[i]] -= 1
-        short: dict[str, int] = {}
-        for token, wanted in pending.items():
-            available = count(token, 0)
-            if wanted > available:
-                short[token] = wanted - available
-            if available and wanted > 0:
-                have[token] = available - min(wanted, available)
+        # and find only those, instead of walking every token in Python. Only the words the
+        # joins touched differ from ``short``.
+        too_few = dict(short)
+        taken = Counter(source[i] for i in joined_at)
+        for token in taken.keys() | used.keys():
+            if token in source_count:
+                wanted = source_count[token] - taken[token]
+                available = get(token, 0) - used.get(token, 0)
+                if wanted > available:
+                    too_few[token] = wanted - available
+                else:
+                    too_few.pop(token, None)
         left_over: list[int] = []
-        for i in reversed([i for i, token in enumerate(source) if token in short]):
-            token = source[i]
-            if not done[i] and short[token]:
-                short[token] -= 1
-                left_over.append(i)
+        if too_few:
+            marks = bytes(map(too_few.__contains__, source))
+            pending = sum(too_few.values())
+            i = marks.rfind(1)
+            while i >= 0 and pending:
+                token = source[i]
+                if not done[i] and too_few[token]:
+                    too_few[token] -= 1
+                    pending -= 1
+                    left_over.append(i)
+                i = marks.rfind(1, 0, i)
         done[:] = b"\x01" * n
         for i in left_over:
             done[i] = 0

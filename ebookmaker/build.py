@@ -406,6 +406,7 @@ def _line_end_hyphens(folded: str) -> Iterator[tuple[int, int]]:
 _LINE_END_HYPHEN_RE = re.compile("(?<=\\w) ?[-\u00ad\u2010\u2011][ \t]*\n|\u00ad")
 _SHARE_FROM = _FOLD_CHUNK  # characters of input: from there on, equal tokens are shared
 _HYPHEN_REACH = 400  # tokens: a page foot, a header and long footnotes may stand between
+_WALKS_BEFORE_SORTING = 4  # split tokens whose next token is not the other half
 
 
 def book_texts(book: Book, report: Report) -> Iterable[str]:
@@ -556,25 +557,29 @@ def _unmatched(
         return max(get(word, 0) - source_count.get(word, 0), 0) - used.get(word, 0)
 
     def join_halves() -> None:
+        misses = 0
         for i in split:
             if done[i]:
                 continue
             first = source[i]
             # The next token (most often the other half) first; else the joined word starts
             # with the left half and is longer: without such a word in the book (the next
-            # word after ``first`` in sorted order), nothing can match.
+            # word after ``first`` in sorted order), nothing can match. Sorting the book's
+            # words costs as much as a few walks: only when there are more.
             if i + 1 < n and not done[i + 1] and left(first + source[i + 1]) > 0:
                 at = i + 1
             else:
-                sorted_words = words()
-                k = bisect.bisect_right(sorted_words, first)
-                if k == len(sorted_words) or not sorted_words[k].startswith(first):
-                    continue
+                misses += 1
+                if misses > _WALKS_BEFORE_SORTING:
+                    sorted_words = words()
+                    k = bisect.bisect_right(sorted_words, first)
+                    if k == len(sorted_words) or not sorted_words[k].startswith(first):
+                        continue
                 at = next(
                     (
                         j
                         for j in range(i + 2, min(i + 1 + _HYPHEN_REACH, n))
-                        if not done[j] and left(first + source[j]) > 0
+                        if not done[j] and first + source[j] in have and left(first + source[j]) > 0
                     ),
                     -1,
                 )

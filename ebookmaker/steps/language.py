@@ -95,6 +95,7 @@ def _frequencies(words: list[str], languages: tuple[str, ...]) -> list[list[floa
     if new:
         if len(memo) + len(new) > _MEMO_WORDS:
             memo.clear()
+            new = words  # (the words known before are gone too)
         columns = frequency_table(new, languages, "small")
         memo.update(zip(new, zip(*columns, strict=True), strict=True))
     rows = [memo[word] for word in words]

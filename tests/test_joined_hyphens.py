@@ -187,3 +187,17 @@ def test_extractions_that_kept_hyphens_are_left_alone(extractor: str) -> None:
         restored = [d for d in report.by_step("hyphenation") if d.action == "restore"]
         # Only stray spaces between two non-words ('unauf hörlich', in the PDF itself).
         assert all("no words" in d.evidence for d in restored), (path, restored)
+
+
+def test_short_lines_are_no_measure_for_joins() -> None:
+    """Found by the fuzz run: numbers on lines of their own piled up as the 'full line', so
+    every text line looked like joined printed lines and 'tionally' (the second half of a
+    split word) was cut as two glued words."""
+    from ebookmaker.build import missing_words
+    from ebookmaker.pipeline import convert_text
+
+    text = "Arbetare.\n1\n Samhällsutvecklingen. Och samhällsutvecklingen.\n2\n Constitu- \n\n"
+    text += "tionally och.\n3\n\nThe. \n\n"
+    book, report = convert_text(text)
+    assert "Constitutionally och." in book.blocks[0].plain_text()
+    assert missing_words(text, book, report) == []

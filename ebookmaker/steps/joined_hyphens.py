@@ -159,12 +159,16 @@ def text_measure(lines: list[Line]) -> float:
     """The width of a full printed line: the densest cluster of line widths (±3 %).
 
     Joined lines (two or more printed lines) are wider and spread out; paragraph ends are
-    shorter and spread out; full lines of justified text pile up at the measure.
+    shorter and spread out; full lines of justified text pile up at the measure. Short lines
+    (labels, numbers: they pile up too) are no full lines.
 
     >>> text_measure([Line("a" * 50, 0)] * 5 + [Line("a" * 80, 0), Line("a" * 20, 0)]) > 0
     True
+    >>> text_measure([Line("1", 0), Line("2", 0), Line("3", 0), Line("a" * 50, 0)])
+    0.0
     """
-    widths = sorted(_width(line.text.strip()) for line in lines if line.text.strip())
+    texts = (line.text.strip() for line in lines)
+    widths = sorted(_width(text) for text in texts if len(text) >= _LONG_LINE)
     if len(widths) < 3:
         return 0.0
     best, best_count, j = 0.0, 0, 0

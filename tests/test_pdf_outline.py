@@ -17,6 +17,7 @@ pytest.importorskip("pypdfium2")
 from lxml import etree  # noqa: E402
 
 from .conftest import epubcheck, libreoffice_pdf, problems, run_cli  # noqa: E402
+from .test_pdf import _sentence  # noqa: E402
 
 NS = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
 NCX = {"n": "http://www.daisy.org/z3986/2005/ncx/"}
@@ -73,10 +74,6 @@ _FODT = """<?xml version="1.0" encoding="UTF-8"?>
 BODY
 </office:text></office:body></office:document>"""
 
-WORDS = (
-    "the quick brown fox jumps over the lazy dog while seven wizards quietly judge "
-    "boxing matches near a river"
-).split()
 
 # (outline level, printed heading); paragraphs of running text follow each.
 HEADINGS = [
@@ -86,10 +83,6 @@ HEADINGS = [
     (1, "Part Two"),
     (2, "The Third Chapter"),
 ]
-
-
-def _sentence(k: int) -> str:
-    return " ".join(WORDS[(k * 7 + i * 3) % len(WORDS)] for i in range(14)).capitalize() + "."
 
 
 def _paragraphs(start: int, count: int) -> list[str]:

@@ -205,6 +205,7 @@ def build_book(source: Path, output: Path, flags: dict | None = None) -> BuildRe
             raise BuildError(
                 "the input is empty" if not text else "the input holds only whitespace"
             )
+        data = b""  # the text is all that is needed now: a long book's bytes are freed
     cover: tuple[bytes, str] | None = None
     if cover_path is not None:  # checked before the (slow) conversion
         try:

@@ -14,6 +14,10 @@ Two levels, one direction:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 from enum import StrEnum
 
 
@@ -41,7 +45,7 @@ class Marker:
     note_id: str | None = None  # set when linked to a note
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     """One printed line of the source.
 
@@ -55,14 +59,17 @@ class Line:
     indent: int = 0  # leading spaces in the source
     gap_before: bool = False  # the extractor showed a vertical gap (blank line) before it
     role: Role = Role.UNKNOWN
-    markers: list[Marker] = field(default_factory=list)
+    # Markers, outline targets and style spans: most lines have none, and a long book has
+    # 100,000 lines, so the default is one shared empty tuple (20 MB less on a 10 MB text
+    # than three new lists a line); steps assign new sequences instead of appending.
+    markers: Sequence[Marker] = ()
     note_label: str | None = None  # this line starts a footnote with this printed label
     page_start: bool = False  # the first body line of a page
     level: int = 2  # for HEADING lines: 2 = h2, 3 = h3
     starts_paragraph: bool | None = None  # the reader saw it (PDF geometry); None: unknown
-    toc: list[TocTarget] = field(default_factory=list)  # outline entries pointing at this line
+    toc: Sequence[TocTarget] = ()  # outline entries pointing at this line
     # Emphasis the reader saw (PDF fonts): (start, end, "em"/"strong"), offsets into text.
-    styles: list[tuple[int, int, str]] = field(default_factory=list)
+    styles: Sequence[tuple[int, int, str]] = ()
 
     def replace(self, start: int, end: int, new: str) -> None:
         """Replace ``text[start:end]`` by ``new``, keeping markers and style spans on the
@@ -83,7 +90,7 @@ class Line:
 
 
 def shift_styles(
-    styles: list[tuple[int, int, str]], start: int, end: int, length: int
+    styles: Sequence[tuple[int, int, str]], start: int, end: int, length: int
 ) -> list[tuple[int, int, str]]:
     """Style spans after ``text[start:end]`` was replaced by ``length`` characters; spans
     left empty are dropped. Text inserted at a span's edge stays outside it.

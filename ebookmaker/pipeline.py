@@ -77,13 +77,7 @@ def convert_document(
     remove_page_artefacts(doc, report)  # running headers, page numbers
     find_note_areas(doc, report)  # note areas and markers where the reader left them unknown
 
-    language = options.language
-    if not language:
-        body_text = " ".join(line.text for line in doc.lines() if line.role == Role.BODY)
-        language, evidence = detect_language(body_text)
-        report.add(
-            "language", "detect", language or "unknown", evidence=evidence, unsure=not language
-        )
+    language = options.language or _detect_language(doc, report)
 
     notes = gather_notes(doc, report)
     unmatched = link_notes(doc, notes, report)
@@ -120,6 +114,15 @@ def convert_document(
     _check_references(book, report)
     _report_styles(book, report)
     return book
+
+
+def _detect_language(doc: SourceDocument, report: Report) -> str:
+    """The language of the body lines ("" when unsure). A function of its own so that the
+    body's text (as large as the book) is freed before the next steps run."""
+    body_text = " ".join(line.text for line in doc.lines() if line.role == Role.BODY)
+    language, evidence = detect_language(body_text)
+    report.add("language", "detect", language or "unknown", evidence=evidence, unsure=not language)
+    return language
 
 
 def _report_styles(book: Book, report: Report) -> None:

@@ -147,7 +147,7 @@ def read_seedstyle(text: str, name: str = "") -> SourceDocument:
 
         if label and current is not None and not blank_before(i) and not in_notes:
             # A note marker cut out of a body line: the rest of the line follows.
-            current.markers.append(Marker(len(current.text), label.group(1)))
+            current.markers = [*current.markers, Marker(len(current.text), label.group(1))]
             page_markers.add(label.group(1))
             pending_marker = (label.group(1), number)
             i += 1

@@ -774,8 +774,7 @@ def _apply_markers(
     for i, c in sorted(chosen, key=lambda o: (o[0], -o[1].start)):
         line = content[i]
         line.replace(c.start, c.end, "")
-        line.markers.append(Marker(c.offset, c.label))
-        line.markers.sort(key=lambda m: m.offset)
+        line.markers = sorted([*line.markers, Marker(c.offset, c.label)], key=lambda m: m.offset)
         report.add(
             STEP,
             "marker",

@@ -126,7 +126,7 @@ def follow_outline(doc: SourceDocument, report: Report) -> None:
             level = min(6, 2 + entry.level)
             for line in run:
                 line.level = level
-            run[0].toc.append(TocTarget(entry.title, entry.level))
+            run[0].toc = [*run[0].toc, TocTarget(entry.title, entry.level)]
             report.add(
                 STEP,
                 "heading",
@@ -138,7 +138,7 @@ def follow_outline(doc: SourceDocument, report: Report) -> None:
         if target is None:
             report.add(STEP, "drop", entry.title, evidence=f"{depth}; no text there", unsure=True)
             continue
-        target.toc.append(TocTarget(entry.title, entry.level))
+        target.toc = [*target.toc, TocTarget(entry.title, entry.level)]
         report.add(
             STEP,
             "anchor",
@@ -254,5 +254,5 @@ def _targets_first(lines: list[Line]) -> None:
         if not continues:
             first = line
         elif line.toc and first is not None:
-            first.toc += line.toc
+            first.toc = [*first.toc, *line.toc]
             line.toc = []

@@ -139,6 +139,20 @@ def paged_book() -> Book:
     return book
 
 
+def unbroken_book() -> Book:
+    """A long book without headings: sixty paragraphs of ~6,000 characters, notes referenced
+    near its start and end, one note referenced twice far apart."""
+    blocks = [
+        Block(BlockKind.PARAGRAPH, [f"Stycke {n}. " + "Ett stycke text utan rubriker. " * 190])
+        for n in range(60)
+    ]
+    blocks[4].content += [NoteRef("1", "1"), " Efter noten."]
+    blocks[50].content += [NoteRef("2", "2")]
+    blocks[55].content += [NoteRef("1", "1")]
+    notes = [Note("1", "1", "Den första noten."), Note("2", "2", "Den andra noten.")]
+    return Book(metadata=Metadata(title="Utan rubriker", language="sv"), blocks=blocks, notes=notes)
+
+
 # --- helpers ----------------------------------------------------------------------------
 
 
@@ -166,8 +180,10 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "long_title": out / "long-title.epub",
         "seed": out / "seed.epub",
         "paged": out / "paged.epub",
+        "unbroken": out / "unbroken.epub",
     }
     write_epub(paged_book(), paths["paged"])
+    write_epub(unbroken_book(), paths["unbroken"])
     write_epub(small_book(), paths["small"])
     write_epub(long_title_book(), paths["long_title"])
     write_epub(book_from_truth(json.loads(SEED_TRUTH.read_text("utf-8"))), paths["seed"])
@@ -189,7 +205,7 @@ def small_files(books: dict[str, Path]) -> dict[str, bytes]:
 # --- EPUBCheck --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["small", "long_title", "seed", "paged"])
+@pytest.mark.parametrize("name", ["small", "long_title", "seed", "paged", "unbroken"])
 def test_epubcheck_reports_no_errors_and_no_warnings(
     epubcheck_reports: dict[str, dict], name: str
 ) -> None:
@@ -464,6 +480,46 @@ def test_page_breaks_and_page_list(books: dict[str, Path], small_files: dict[str
     for block in plain.blocks:
         block.content = [p for p in block.content if not isinstance(p, PageBreak)]
     assert book_identifier(paged_book()) == book_identifier(plain)
+
+
+def test_long_book_without_headings_is_cut_into_files_at_paragraphs(
+    books: dict[str, Path],
+) -> None:
+    files = read_zip(books["unbroken"].read_bytes())
+    names = [f"EPUB/{item.get('href')}" for item in _spine_items(opf(files))]
+    texts = [name for name in names if re.fullmatch(r"EPUB/text(-\d+)?\.xhtml", name)]
+    paragraphs = {
+        name: etree.fromstring(files[name]).xpath("//x:body/x:p", namespaces=NS) for name in texts
+    }
+    # Cut in files of 100,000 characters or one paragraph more, in reading order, none lost.
+    assert len(texts) == 4
+    shown = [p for name in texts for p in paragraphs[name]]
+    assert [p.text.split(".")[0] for p in shown] == [f"Stycke {n}" for n in range(60)]
+    for name in texts:
+        sizes = [len("".join(p.itertext())) for p in paragraphs[name]]
+        assert sum(sizes[:-1]) < 100_000 <= sum(sizes) or name == texts[-1]
+    # A note lives in the file of its first reference; every reference finds it.
+    notes = {}
+    for name in texts:
+        for aside in etree.fromstring(files[name]).xpath("//x:aside", namespaces=NS):
+            notes[aside.get("id")] = name
+    file_of = {p.text.split(".")[0]: name for name in texts for p in paragraphs[name]}
+    assert notes == {"n1": file_of["Stycke 4"], "n2": file_of["Stycke 50"]}
+    assert file_of["Stycke 55"] != file_of["Stycke 4"]  # a second reference in another file
+    refs = [
+        (name, a.get("href"))
+        for name in texts
+        for a in etree.fromstring(files[name]).xpath("//x:a[@epub:type='noteref']", namespaces=NS)
+    ]
+    assert len(refs) == 3
+    for name, href in refs:
+        target_file, target_id = href.split("#")
+        assert notes[target_id] == (f"EPUB/{target_file}" if target_file else name)
+
+
+def _spine_items(package: etree._Element) -> list[etree._Element]:
+    manifest = {item.get("id"): item for item in package.iterfind(".//opf:item", NS)}
+    return [manifest[ref.get("idref")] for ref in package.iterfind(".//opf:itemref", NS)]
 
 
 def values_of(package: etree._Element, prop: str) -> list[str]:

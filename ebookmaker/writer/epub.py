@@ -84,12 +84,18 @@ from dataclasses import asdict, dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ebooklib import epub
 from lxml import etree
 
 from ebookmaker.atomic import write_atomic
 from ebookmaker.cover import cover_from_bytes, draw_cover
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
 from ebookmaker.model import (
     Block,
     BlockKind,
@@ -114,6 +120,9 @@ _COMPRESSED_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp")
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
 ZIP_LEVEL = 1  # deflate level of the text entries
 SPLIT_CHARS = 250_000  # a body longer than this is split at <h2> (readers slow down on huge files)
+# ... and in files of about this much text at most (calibre splits at 260 KB of XHTML; Adobe's
+# reader, inside many e-readers, once refused files over 300 KB).
+PIECE_CHARS = 100_000
 UNTITLED = "Untitled"
 
 # XML 1.0 forbids C0 controls other than tab/LF/CR, lone surrogates and U+FFFE/U+FFFF.
@@ -227,16 +236,41 @@ def book_identifier(book: Book) -> str:
     """
     if book.metadata.identifier.strip():
         return _xml_safe(book.metadata.identifier.strip())
-    content = {
-        "metadata": {k: v for k, v in asdict(book.metadata).items() if k != "identifier"},
-        "front": book.front,
-        "blocks": [[b.kind.value, b.level, _identity(b.content)] for b in book.blocks],
-        "notes": [[n.id, n.label, n.text] for n in book.notes],
-    }
-    digest = hashlib.sha256(
-        json.dumps(content, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    ).hexdigest()
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'ebookmaker:' + digest)}"
+    # The SHA-256 of the JSON of {"blocks", "front", "metadata", "notes"} (keys sorted), fed
+    # in pieces: the JSON of a long book in one string would hold the book twice more.
+    digest = hashlib.sha256()
+    metadata = {k: v for k, v in asdict(book.metadata).items() if k != "identifier"}
+    digest.update(b'{"blocks": ')
+    _hash_json_list(digest, book.blocks, lambda b: [b.kind.value, b.level, _identity(b.content)])
+    digest.update(b', "front": ' + _json(book.front).encode("utf-8"))
+    digest.update(b', "metadata": ' + _json(metadata).encode("utf-8"))
+    digest.update(b', "notes": ')
+    _hash_json_list(digest, book.notes, lambda n: [n.id, n.label, n.text])
+    digest.update(b"}")
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'ebookmaker:' + digest.hexdigest())}"
+
+
+_ID_CHUNK = 1000  # blocks or notes whose JSON is made in one string
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _hash_json_list(digest: hashlib._Hash, items: list, row: Callable[[Any], list]) -> None:
+    """Feed ``digest`` ``json.dumps([row(item) for item in items])`` (items joined by ", "
+    inside brackets), made a chunk of items at a time.
+
+    >>> a, b = hashlib.sha256(), hashlib.sha256()
+    >>> _hash_json_list(a, [1, 2], lambda n: [n, "x"]); b.update(b'[[1, "x"], [2, "x"]]')
+    >>> a.hexdigest() == b.hexdigest()
+    True
+    """
+    digest.update(b"[")
+    for start in range(0, len(items), _ID_CHUNK):
+        rows = [row(item) for item in items[start : start + _ID_CHUNK]]
+        digest.update((b", " if start else b"") + _json(rows)[1:-1].encode("utf-8"))
+    digest.update(b"]")
 
 
 def _identity(content: list[Inline]) -> list:
@@ -572,16 +606,25 @@ def _nav_list(parent: etree._Element, entries: list[_TocEntry]) -> None:
 
 
 def _split_parts(book: Book) -> list[_Part]:
-    """Body files: one, or (long book with <h2>) one per <h2> section."""
+    """Body files: one for a short book. A long book gets one per <h2> section, and a
+    section (or a book without <h2>) is cut before a paragraph once its file holds
+    PIECE_CHARS: readers slow down on huge files, and some refuse them."""
     body = [b for b in book.blocks if b.kind is not BlockKind.COLOPHON and _has_content(b)]
     colophon = [b for b in book.blocks if b.kind is BlockKind.COLOPHON and _has_content(b)]
-    long_book = sum(len(b.plain_text()) for b in body) > SPLIT_CHARS
+    sizes = [len(b.plain_text()) for b in body]
+    long_book = sum(sizes) > SPLIT_CHARS
     parts = [_Part("text.xhtml")]
-    for block in body:
-        starts_chapter = block.kind is BlockKind.HEADING and _heading_level(block) == 2
-        if long_book and starts_chapter and parts[-1].blocks:
+    size = 0  # characters of text in the last file
+    for block, length in zip(body, sizes, strict=True):
+        heading = block.kind is BlockKind.HEADING
+        starts_chapter = heading and _heading_level(block) == 2
+        # (A heading stays with the text after it.)
+        full = size >= PIECE_CHARS and parts[-1].blocks[-1].kind is not BlockKind.HEADING
+        if long_book and parts[-1].blocks and (starts_chapter or full):
             parts.append(_Part(f"text-{len(parts) + 1}.xhtml"))
+            size = 0
         parts[-1].blocks.append(block)
+        size += length
     parts[-1].colophon = colophon
     return parts
 
@@ -676,11 +719,15 @@ def _append_inlines(ctx: _Context, parent: etree._Element, content: list[Inline]
         if index is None:
             add_text(label)  # no such note: keep what was printed, without a broken link
             continue
+        ref_id = ctx.new_ref_id(index)
+        # The note is in the file of its first reference: a later one in another file names it.
+        note_file = ctx.first_ref_file[index]
+        target = "" if note_file == ctx.current_file else note_file
         last = _sub(
             parent,
             "a",
-            href=f"#{ctx.note_id(index)}",
-            id=ctx.new_ref_id(index),
+            href=f"{target}#{ctx.note_id(index)}",
+            id=ref_id,
             role="doc-noteref",
             **{EPUB_TYPE: "noteref"},
         )

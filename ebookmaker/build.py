@@ -183,7 +183,7 @@ def build_book(source: Path, output: Path, flags: dict | None = None) -> BuildRe
     ``source`` is only ever read; ``output`` appears complete or not at all.
     """
     from .cover import CoverError, load_user_cover
-    from .readers import InputError, decode, normalize_text
+    from .readers import InputError, decode
     from .writer.epub import write_epub
 
     started = time.perf_counter()
@@ -216,15 +216,13 @@ def build_book(source: Path, output: Path, flags: dict | None = None) -> BuildRe
         if is_pdf:
             book, report = convert_pdf(data, options, name=source.stem)
         else:
-            # Normalized once: the conversion and the nothing-lost check both read it.
-            text = normalize_text(text)
-            book, report = convert_text(text, options, name=source.stem, normalized=True)
+            book, report = convert_text(text, options, name=source.stem)
     except InputError as err:
         raise BuildError(str(err)) from err
     if not (book.blocks or book.notes or book.front or book.metadata.title):
         raise BuildError("no text left after removing page artefacts (see --explain)")
     # The PDF path has no input text to compare with: its reader keeps every glyph line.
-    missing = [] if is_pdf else missing_words(text, book, report, normalized=True)
+    missing = [] if is_pdf else missing_words(text, book, report)
     if missing:
         shown = ", ".join(missing[:8]) + (", …" if len(missing) > 8 else "")
         report.warn(f"{len(missing)} words missing: {shown}")
@@ -460,9 +458,8 @@ def _joined(parts: Iterable[str], size: int = _JOIN_CHUNK) -> Iterator[str]:
         yield "\n".join(batch)
 
 
-def missing_words(text: str, book: Book, report: Report, *, normalized: bool = False) -> list[str]:
-    """Words of the input ``text`` that are neither in ``book`` nor dropped in ``report``
-    (``normalized``: ``text`` is already :func:`~ebookmaker.readers.normalize_text`'s result).
+def missing_words(text: str, book: Book, report: Report) -> list[str]:
+    """Words of the input ``text`` that are neither in ``book`` nor dropped in ``report``.
 
     Words are compared as multisets of :func:`word_tokens`. A word split by a line-end
     hyphen ("Sovjet-" + "unionen") counts as kept when the book has the joined word, and a
@@ -473,7 +470,7 @@ def missing_words(text: str, book: Book, report: Report, *, normalized: bool = F
     # Sharing equal tokens saves memory only on long inputs; on a book's worth of text it
     # costs more time than the memory is worth.
     canon: dict[str, str] | None = {} if len(text) > _SHARE_FROM else None
-    source, split = _split_tokens(text if normalized else normalize_text(text), canon)
+    source, split = _split_tokens(normalize_text(text), canon)
     # Every text of the book, folded and tokenized, in order; counted in C.
     shown: list[str] = [""]  # (the "" makes the first word a pair of its own below)
     for joined in _joined(book_texts(book, report)):

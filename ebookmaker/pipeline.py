@@ -38,17 +38,11 @@ class Options:
     input_format: str | None = None
 
 
-def convert_text(
-    text: str, options: Options | None = None, name: str = "", *, normalized: bool = False
-) -> tuple[Book, Report]:
-    """Convert extracted text to a :class:`Book`; the report explains the decisions.
-
-    ``normalized``: ``text`` is already :func:`normalize_text`'s result (not done again).
-    """
+def convert_text(text: str, options: Options | None = None, name: str = "") -> tuple[Book, Report]:
+    """Convert extracted text to a :class:`Book`; the report explains the decisions."""
     options = options or Options()
     report = Report()
-    if not normalized:
-        text = normalize_text(text)
+    text = normalize_text(text)
     doc = read_text(text, name=name, shape=options.input_format)
     report.add("reader", "shape", doc.shape, evidence=f"{len(doc.pages)} pages")
     return convert_document(doc, options, report), report

@@ -595,8 +595,8 @@ def test_lost_words_become_a_warning(tmp_path, monkeypatch):
 
     real = build_mod.convert_text
 
-    def lossy(text, options=None, name="", **kwargs):
-        book, report = real(text, options, name=name, **kwargs)
+    def lossy(text, options=None, name=""):
+        book, report = real(text, options, name=name)
         book.blocks = book.blocks[:-1]
         return book, report
 

@@ -310,3 +310,20 @@ def test_split_tokens_cut_at_the_line_end_hyphens(text: str) -> None:
             split.append(len(tokens) - 1)
         start = end
     assert build_module._split_tokens(text) == (tokens, split)
+
+
+# Letters, digits (also superscript and other scripts'), "_", combining marks inside and just
+# outside U+0300–U+036F, numbers that are no digits, punctuation and spaces; and any character.
+TOKEN_TEXT = st.text(
+    st.sampled_from(list("ab1_ \n.-²½Ⅻéßİ٣௰①〇\u0301\u036f\u0370\u00adﬁ")) | st.characters(),
+    max_size=40,
+)
+
+
+@given(TOKEN_TEXT)
+@settings(max_examples=3000, deadline=None)
+def test_tokenize_equals_the_token_pattern(text: str) -> None:
+    """The nothing-lost check's tokenizer gives the token pattern's matches, in order, on raw
+    and on folded text."""
+    for sample in (text, build_module._fold(text)):
+        assert build_module._tokenize(sample) == build_module._TOKEN_RE.findall(sample)

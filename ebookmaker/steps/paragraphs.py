@@ -53,6 +53,8 @@ DASH_END_RE = re.compile(r"\w—$|\d–$")
 DASH_START_RE = re.compile(r"—\w")
 _DASH_ENDS = ("—", "–", "—\n", "–\n")  # what DASH_END_RE can match at ("$": before a "\n")
 _SPACES_RE = re.compile(r"\s+")
+# A line end in one of these (or "" or a space) may join the next line without a space.
+_JOINT_MARKS = "-\u2010\u00ad—–"
 JOINED_LINE_FACTOR = 1.06
 
 
@@ -436,6 +438,21 @@ def _join_into(
     a line-end hyphen joined across them. Emphasis marks between the line end and the next
     line's first word are looked past: the joined word takes the left half's emphasis.
     """
+    last = current[-1] if current else ""
+    first = parts[0] if parts else ""
+    # Most lines: text after text, and neither a hyphen nor a dash at the joint (what the
+    # checks below look at first): a space, without them.
+    if (
+        type(last) is str
+        and type(first) is str
+        and last[-1:] not in _JOINT_MARKS
+        and not last[-1:].isspace()
+        and first[:1] != "—"
+    ):
+        current.append(" ")
+        current.extend(breaks or ())
+        current.extend(parts)
+        return
     # The last text of the paragraph and the first of the line, past emphasis marks.
     at_last = len(current) - 1
     while at_last > 0 and isinstance(current[at_last], StyleMark):
@@ -447,7 +464,7 @@ def _join_into(
     first = parts[at_first] if parts else ""
     if isinstance(last, str) and isinstance(first, str):
         split = split_line_end_hyphen(last)
-        right_match = FIRST_WORD_RE.match(first)
+        right_match = FIRST_WORD_RE.match(first) if split else None
         if split and right_match:
             prefix, left_word = split
             soft = last.rstrip().endswith("\u00ad")

@@ -93,6 +93,7 @@ _CORE = r"[^\W_]+(?:[-\u2010'’][^\W_]+)*"  # a word, with inner hyphens and ap
 _WORD_RE = re.compile(_CORE)
 _LEFT_CORE_RE = re.compile(f"{_CORE}$")
 _RIGHT_CORE_RE = re.compile(_CORE)
+_MARKER_DIGITS_RE = re.compile(r"(?<=[^\W\d_])\d+$")  # a note marker glued to a word's end
 # A break at a line end: a word, optional space (pdfminer on justified text), hyphen, newline,
 # optional blank lines and indentation, the next fragment. Its halves are no evidence. This is
 # the line's end; the next line must start with a word (see _counted_words).
@@ -162,7 +163,9 @@ def _split_affixes(fragment: str, right: bool) -> tuple[str, str, str]:
         match = _RIGHT_CORE_RE.match(fragment)
         if not match:
             return "", "", fragment
-        core = re.sub(r"(?<=[^\W\d_])\d+$", "", match.group())
+        core = match.group()
+        if core[-1].isdecimal():  # (\d: a decimal digit) most words end in no digit
+            core = _MARKER_DIGITS_RE.sub("", core)
         return "", core, fragment[len(core) :]
     match = _LEFT_CORE_RE.search(fragment)
     if not match:

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ..explain import Report
-from ..metrics import text_width
+from ..metrics import text_width, word_widths
 from ..model import Line, Role, SourceDocument
 from .hyphenation import (
     _ANY_LANGUAGE_CONJUNCTIONS,
@@ -108,6 +108,8 @@ def restore_joined_hyphens(doc: SourceDocument, language: str, report: Report) -
         [line for line in lines if line.role == Role.NOTE],
     ):
         measure = text_measure(group) if joined else 0.0
+        if not measure and not knowledge.stray_pairs:
+            continue  # most documents: no line can hold a join, no stray space to close
         for line in group:
             repairs = _line_repairs(line, measure, knowledge)
             if not repairs:
@@ -543,11 +545,11 @@ def _tokens(text: str) -> list[tuple[int, int, float, float]]:
     """Tokens as (start, end, x_start, x_end): offsets and widths from the line start."""
     space = _width(" ")
     out, x = [], 0.0
-    for m in _WORD_RE.finditer(text):
+    spans = [m.span() for m in _WORD_RE.finditer(text)]
+    for (start, end), w in zip(spans, word_widths(text, spans), strict=True):
         if out:
             x += space
-        w = _width(m.group())
-        out.append((m.start(), m.end(), x, x + w))
+        out.append((start, end, x, x + w))
         x += w
     return out
 

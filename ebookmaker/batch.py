@@ -178,14 +178,18 @@ def _preload() -> None:
 
     from PIL import Image
 
-    from . import build  # noqa: F401
+    from . import build, wordlists  # noqa: F401
+    from .cover import draw_cover
     from .steps import noteareas
     from .writer import epub  # noqa: F401
 
     # Static, language-independent things every worker would otherwise build on its first
-    # book: Pillow's image plugins (the cover's JPEG), the glue-finding regex (~10 ms).
+    # book: Pillow's image plugins, the glue-finding regex (~10 ms), wordfreq's data folder,
+    # the cover's empty page and JPEG encoder.
     Image.preinit()
     noteareas._glue_candidate_re()
+    wordlists._data_dir()
+    draw_cover("", [])
     gc.freeze()  # (what is imported now is never collected: its pages stay shared)
 
 
@@ -233,17 +237,51 @@ def default_jobs() -> int:
 def environment_key() -> str:
     """Everything outside the inputs that can change an EPUB's bytes."""
     import zlib
-    from importlib.metadata import PackageNotFoundError, version
 
+    found = _dist_info_versions()
     parts = [f"ebookmaker={__version__}", f"zlib={zlib.ZLIB_RUNTIME_VERSION}"]
     for package in OUTPUT_PACKAGES:
-        try:
-            parts.append(f"{package}={version(package)}")
-        except PackageNotFoundError:
-            parts.append(f"{package}=")
+        known = found.get(_dist_key(package))
+        parts.append(f"{package}={known if known is not None else _metadata_version(package)}")
     # The writer takes dcterms:modified from SOURCE_DATE_EPOCH when it is set.
     parts.append(f"SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')}")
     return "\n".join(parts)
+
+
+def _dist_key(name: str) -> str:
+    """A distribution's name as its ``.dist-info`` folder spells it (PEP 503, then ``_``)."""
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def _dist_info_versions() -> dict[str, str | None]:
+    """Version of each distribution on ``sys.path``, first found wins (as for imports),
+    from its folder's name (``lxml-6.1.3.dist-info``): a listing per path entry, where
+    importlib.metadata costs ~15 ms of every batch (its import and a search per package).
+    None for an ``.egg-info`` (its version is inside). A new version is a new folder name,
+    so the key changes whenever a package does."""
+    found: dict[str, str | None] = {}
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            stem, dot, suffix = name.rpartition(".")
+            if dot and suffix in ("dist-info", "egg-info"):
+                dist, _, version = stem.partition("-")
+                good = suffix == "dist-info" and version
+                found.setdefault(_dist_key(dist), version if good else None)
+    return found
+
+
+def _metadata_version(package: str) -> str:
+    """importlib.metadata's answer, for what a folder name does not tell ("" if missing)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return ""
 
 
 def _file_digest(path: Path | None) -> str:

@@ -335,7 +335,9 @@ def load_state(out: Path) -> dict[str, dict]:
 
 def save_state(out: Path, books: dict[str, dict]) -> None:
     payload = {"format": STATE_FORMAT, "books": dict(sorted(books.items()))}
-    write_atomic(out / STATE_NAME, json.dumps(payload, ensure_ascii=False, indent=1).encode())
+    # Without indent json uses its C encoder, four times faster: this file is saved every
+    # few seconds while a batch runs, and grows with the archive.
+    write_atomic(out / STATE_NAME, json.dumps(payload, ensure_ascii=False).encode())
 
 
 def remove_temp_files(targets: list[Path]) -> int:

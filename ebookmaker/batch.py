@@ -177,6 +177,7 @@ def _preload() -> None:
     importing it again (the parent pays one import, each worker none)."""
     import gc
 
+    import pyphen  # noqa: F401  (imported by the hyphenation step on a worker's first book)
     from PIL import Image
 
     from . import build, wordlists  # noqa: F401

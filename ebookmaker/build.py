@@ -124,9 +124,10 @@ def gather_options(source: Path, flags: dict) -> tuple[Options, Path | None]:
 
 def find_cover(source: Path) -> Path | None:
     """``covers/<stem>.jpg|jpeg|png`` beside the input's folder or in the current folder."""
+    stem = source.stem  # (once: pathlib computes it anew on every use)
     for folder in (source.parent.parent / "covers", source.parent / "covers", Path("covers")):
         for suffix in COVER_SUFFIXES:
-            candidate = folder / f"{source.stem}{suffix}"
+            candidate = folder / f"{stem}{suffix}"
             if candidate.is_file():
                 return candidate
     return None

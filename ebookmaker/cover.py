@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFont, ImageOps, UnidentifiedImageError
 
 WIDTH, HEIGHT = 1600, 2560
 MAX_SIDE = 10_000  # KDP's upper limit; anything larger is not a cover
@@ -126,10 +126,8 @@ class Mark:
     xy: tuple[int, ...]
     ink: tuple[int, int, int]
     font: ImageFont.FreeTypeFont | None = None
-    # The line's coverage as palette indexes (P), coloured by the palette of ``ink`` over the
-    # background; drawn from (x + dx, y + dy).
-    glyphs: Image.Image | None = None
-    offset: tuple[int, int] = (0, 0)  # (dx, dy)
+    # The line's coverage (L, the size of ``box``), rendered as ImageDraw.text renders it.
+    mask: Image.Image | None = None
 
 
 def _encode_marks(marks: list[Mark]) -> bytes:
@@ -162,24 +160,17 @@ def _encode_marks(marks: list[Mark]) -> bytes:
             groups[-1][1].append(mark)
         else:
             groups.append((span, [mark]))
-    # Groups as wide as each other share a canvas, one below the other: fewer encoder runs.
-    stacks: dict[tuple[int, int], list[tuple[int, int, list[Mark]]]] = {}
-    for (first, last, start, end), group in groups:
-        stacks.setdefault((start, end), []).append((first, last, group))
     coded: dict[int, bytes] = {}  # piece number (row by row) -> its coded bytes
-    for (start, end), stack in stacks.items():
-        rows = sum(last - first + 1 for first, last, _ in stack)
-        canvas = Image.new("RGB", ((end - start) * _PIECE_W, rows * _BAND), _FIELD)
-        y = 0
-        for first, last, group in stack:
-            group.sort(key=lambda m: order[id(m)])
-            _draw_marks(canvas, group, start * _PIECE_W, (first * _BAND) - y)
-            y += (last - first + 1) * _BAND
-        pieces = iter(_jpeg_parts(encode_jpeg(canvas))[1])
-        for first, last, _ in stack:
-            for band in range(first, last + 1):
-                for piece in range(start, end):
-                    coded[band * _PIECES + piece] = next(pieces)
+    # Groups as wide as each other and of one ink share a canvas, one below the other.
+    stacks: dict[tuple[int, int, tuple[int, int, int] | None], list[_Group]] = {}
+    for (first, last, start, end), group in groups:
+        group.sort(key=lambda m: order[id(m)])
+        if all(m.text is None for m in group):  # the rule alone: the same on every cover
+            coded.update(_fixed_pieces((first, last, start, end, tuple(group))))
+            continue
+        stacks.setdefault((start, end, _one_ink(group)), []).append((first, last, group))
+    for (start, end, ink), stack in stacks.items():
+        coded.update(_code_stack(stack, start, end, ink))
     # The empty page's body is every piece followed by its RSTn (n counting 0..7) but the
     # last; a coded piece replaces the empty one at its place.
     step = empty_len + 2
@@ -191,22 +182,78 @@ def _encode_marks(marks: list[Mark]) -> bytes:
     return b"".join(out)
 
 
+_Group = tuple[int, int, list[Mark]]  # first band, last band, the marks
+
+
+def _one_ink(group: list[Mark]) -> tuple[int, int, int] | None:
+    """The ink of ``group`` if it has one ink and no two marks overlap, else None."""
+    ink = group[0].ink
+    if any(m.ink != ink for m in group):
+        return None
+    boxes = [m.box for m in group]
+    if any(_overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :]):
+        return None
+    return ink
+
+
+def _code_stack(
+    stack: list[_Group], start: int, end: int, ink: tuple[int, int, int] | None
+) -> dict[int, bytes]:
+    """Draw the groups of ``stack`` (pieces ``start``…``end`` wide) one below the other on one
+    canvas and encode it: one encoder run for them all. Returns their pieces by number."""
+    size = ((end - start) * _PIECE_W, sum(last - first + 1 for first, last, _ in stack) * _BAND)
+    if ink is None:
+        canvas = Image.new("RGB", size, _FIELD)
+    else:
+        # One ink, nothing overlapping: the coverage is laid out in L and coloured once, by
+        # a palette (the pixels of blending each line, without a colour pass per line).
+        canvas = Image.new("L", size, 0)
+    y = 0
+    for first, last, group in stack:
+        _draw_marks(canvas, group, start * _PIECE_W, first * _BAND - y)
+        y += (last - first + 1) * _BAND
+    if ink is not None:
+        canvas.putpalette(_blend_palette(ink))  # L becomes P, the coverage its indexes
+        canvas = canvas.convert("RGB")
+    pieces = iter(_jpeg_parts(encode_jpeg(canvas))[1])
+    return {
+        band * _PIECES + piece: next(pieces)
+        for first, last, _ in stack
+        for band in range(first, last + 1)
+        for piece in range(start, end)
+    }
+
+
+@cache
+def _fixed_pieces(group: tuple[int, int, int, int, tuple[Mark, ...]]) -> dict[int, bytes]:
+    """The coded pieces of a group of rectangles alone (the rule under the title): the same
+    on every cover, so coded once per process (keyed by the rectangles, not by any text)."""
+    first, last, start, end, marks = group
+    return _code_stack([(first, last, list(marks))], start, end, None)
+
+
 def _draw_marks(canvas: Image.Image, marks: list[Mark], left: int, top: int) -> None:
-    """Draw ``marks`` on ``canvas``, whose corner is at (``left``, ``top``) of the page."""
-    drawn: list[Mark] = []
+    """Draw ``marks`` on ``canvas``, whose corner is at (``left``, ``top``) of the page.
+
+    On an RGB canvas text is blended as ImageDraw.text blends it (over what is there); on
+    an L canvas (one ink, nothing overlapping) its coverage is copied and rectangles are
+    full coverage.
+    """
+    coverage = canvas.mode == "L"
     for mark in marks:
         if mark.text is None:  # the pixels of ImageDraw.rectangle, whose corners are inclusive
             x0, y0, x1, y1 = mark.xy
-            canvas.paste(mark.ink, (x0 - left, y0 - top, x1 + 1 - left, y1 + 1 - top))
-        elif any(_overlap(m.box, mark.box) for m in drawn):
-            x, y = mark.xy  # on top of other ink: let Pillow blend
-            draw = ImageDraw.Draw(canvas)
-            draw.text((x - left, y - top), mark.text, font=mark.font, fill=mark.ink, anchor="ma")
+            canvas.paste(
+                255 if coverage else mark.ink, (x0 - left, y0 - top, x1 + 1 - left, y1 + 1 - top)
+            )
+            continue
+        assert mark.mask is not None
+        x, y = mark.box[0] - left, mark.box[1] - top
+        if coverage:
+            canvas.paste(mark.mask, (x, y))
         else:
-            assert mark.glyphs is not None
-            # Coverage -> colour by a palette: ImageDraw.text's pixels, without its blending.
-            canvas.paste(mark.glyphs.convert("RGB"), (mark.box[0] - left, mark.box[1] - top))
-        drawn.append(mark)
+            box = (x, y, x + mark.mask.width, y + mark.mask.height)
+            canvas.paste(mark.ink, box, mark.mask)  # ImageDraw.text's draw_bitmap: same blend
 
 
 def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
@@ -362,11 +409,10 @@ def _line_marks(
         y = top + i * step
         # Rendered here, as ImageDraw.text renders it: its size gives the rows it inks.
         mask, (dx, dy) = font.getmask2(line, "L", anchor="ma")
-        glyphs = Image.new("L", mask.size, None)  # not filled: it takes the mask at once
-        glyphs.im = mask
-        glyphs.putpalette(_blend_palette(ink))  # L becomes P, the coverage its indexes
-        box = (centre + dx, y + dy, centre + dx + glyphs.width, y + dy + glyphs.height)
-        marks.append(Mark(box, line, (centre, y), ink, font, glyphs, (dx, dy)))
+        coverage = Image.new("L", mask.size, None)  # not filled: it takes the mask at once
+        coverage.im = mask
+        box = (centre + dx, y + dy, centre + dx + mask.size[0], y + dy + mask.size[1])
+        marks.append(Mark(box, line, (centre, y), ink, font, coverage))
     return marks
 
 

@@ -25,9 +25,7 @@ MIN_WORDS = 8
 
 def detect_language(text: str, max_words: int = 3000) -> tuple[str, str]:
     """Return (ISO 639-1 code, evidence); ("", reason) when the text is too short to tell."""
-    found = first_words(text, max_words)
-    # Casefolding maps each character on its own (no context): one call folds every word.
-    words = "\n".join(found).casefold().split("\n") if found else []
+    words = list(map(str.casefold, first_words(text, max_words)))
     if len(words) < MIN_WORDS:
         return "", f"only {len(words)} words"
     firsts = Counter(map(itemgetter(0), words))  # words by their first letter

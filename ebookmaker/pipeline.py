@@ -155,8 +155,16 @@ def _forget_lines() -> None:
 
 
 def _front_rest(front_lines: list[str], meta: Metadata) -> list[str]:
-    """Title-page lines other than the title and the author line (those are shown apart)."""
-    rest = [line for line in front_lines if line != meta.title]
+    """Title-page lines other than the title and the author line (those are shown apart).
+
+    A line printed twice is kept once: the title shows one of them.
+
+    >>> _front_rest(["Att och.", "1", "Att och."], Metadata(title="Att och."))
+    ['1', 'Att och.']
+    """
+    rest = list(front_lines)
+    if meta.title in rest:
+        rest.remove(meta.title)
     if meta.authors:
         author_line = next((line for line in rest if line.startswith(meta.authors[0])), None)
         if author_line is not None:

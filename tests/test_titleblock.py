@@ -4,8 +4,10 @@ from pathlib import Path
 
 import pytest
 
+from ebookmaker.build import missing_words
 from ebookmaker.explain import Report
 from ebookmaker.model import Block, BlockKind
+from ebookmaker.pipeline import convert_text
 from ebookmaker.steps.language import detect_language
 from ebookmaker.steps.titleblock import (
     date_of,
@@ -199,3 +201,12 @@ def test_corpus_metadata(doc, extraction):
 
 
 assert Path(__file__).exists()
+
+
+def test_a_title_line_printed_twice_loses_no_words():
+    """Found by the fuzz run: the second copy of the title line was dropped with the first."""
+    text = "Att och.\n1\n\nAtt och.\n2\n\n" + " " * 49 + "\n3\n Och och. \n"
+    book, report = convert_text(text)
+    assert book.metadata.title == "Att och."
+    assert book.front.count("Att och.") == 1
+    assert missing_words(text, book, report) == []

@@ -278,22 +278,30 @@ _FOLD_CHUNK = 1 << 20  # characters
 
 
 def _fold(text: str) -> str:
-    """NFKC and casefolded, in pieces of about a megabyte cut after a line end: casefold's
-    work buffer takes 12 bytes a character, and neither step looks across a line end.
+    """NFKC and casefolded.
 
     >>> _fold("ﬁn STRASSE")
     'fin strasse'
     """
+    return "".join(_folded_pieces(text))
+
+
+def _folded_pieces(text: str) -> Iterator[str]:
+    """``_fold(text)`` in pieces of about a megabyte cut after a line end: casefold's work
+    buffer takes 12 bytes a character, and neither step looks across a line end.
+
+    >>> list(_folded_pieces("ﬁn STRASSE"))
+    ['fin strasse']
+    """
     if len(text) <= _FOLD_CHUNK:
-        return unicodedata.normalize("NFKC", text).casefold()
-    pieces = []
+        yield unicodedata.normalize("NFKC", text).casefold()
+        return
     start = 0
     while start < len(text):
         end = text.find("\n", start + _FOLD_CHUNK)
         end = len(text) if end < 0 else end + 1
-        pieces.append(unicodedata.normalize("NFKC", text[start:end]).casefold())
+        yield unicodedata.normalize("NFKC", text[start:end]).casefold()
         start = end
-    return "".join(pieces)
 
 
 def _tokenize(folded: str) -> list[str]:
@@ -341,17 +349,18 @@ def _split_tokens(text: str, canon: dict[str, str] | None = None) -> tuple[list[
     # whose last token reaches its end holds a token that ends a line with a hyphen.
     tokens: list[str] = []
     split: list[int] = []
-    folded = _fold(text)
-    start = 0
-    # The pieces between hyphens one at a time (a list of them all would double the text).
-    for at, end in chain(_line_end_hyphens(folded), [(len(folded), len(folded))]):
-        piece = folded[start:at]
-        found = _tokenize(piece)
-        if found:
-            tokens += found if canon is None else map(canon.setdefault, found, found)
-            if at < len(folded) and piece.endswith(found[-1]):
-                split.append(len(tokens) - 1)
-        start = end
+    # A long text folded a piece at a time (whole lines: no token or hyphen crosses a cut).
+    for folded in _folded_pieces(text):
+        start = 0
+        # The parts between hyphens one at a time (a list of them all would double the text).
+        for at, end in chain(_line_end_hyphens(folded), [(len(folded), len(folded))]):
+            piece = folded[start:at]
+            found = _tokenize(piece)
+            if found:
+                tokens += found if canon is None else map(canon.setdefault, found, found)
+                if at < len(folded) and piece.endswith(found[-1]):
+                    split.append(len(tokens) - 1)
+            start = end
     return tokens, split
 
 

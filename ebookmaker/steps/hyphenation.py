@@ -96,7 +96,7 @@ _RIGHT_CORE_RE = re.compile(_CORE)
 _MARKER_DIGITS_RE = re.compile(r"(?<=[^\W\d_])\d+$")  # a note marker glued to a word's end
 # A break at a line end: a word, optional space (pdfminer on justified text), hyphen, newline,
 # optional blank lines and indentation, the next fragment. Its halves are no evidence. This is
-# the line's end; the next line must start with a word (see _counted_words).
+# the line's end; the next line must start with a word (see _count_words).
 _BROKEN_END_RE = re.compile(rf"(?<![^\W_]){_CORE} ?[-\u2010\u00ad][ \t]*\r?\Z")
 
 
@@ -289,16 +289,18 @@ def _line_words(line: str) -> tuple[tuple[str, ...], bool, bool, bool]:
     return words, not line.strip(), line.lstrip()[:1].isalnum(), ends
 
 
-def _counted_words(lines: list[str]) -> list[str]:
-    """The casefolded words of ``lines`` in order, without the halves of words broken at a
-    line end (a word and a hyphen ending a line, the word starting the next non-blank line).
+def _count_words(lines: list[str]) -> Counter[str]:
+    """The casefolded words of ``lines`` counted (in order of first occurrence), without the
+    halves of words broken at a line end (a word and a hyphen ending a line, the word
+    starting the next non-blank line).
 
     The same as removing every ``_CORE ?-\\n\\s*_CORE`` of the joined text, line by line.
 
-    >>> _counted_words(["utanför Anglo-", "", "ryska gränsen", "uppmärk -", "samhet"])
-    ['utanför', 'gränsen']
+    >>> _count_words(["utanför Anglo-", "", "ryska gränsen", "uppmärk -", "samhet"])
+    Counter({'utanför': 1, 'gränsen': 1})
     """
-    out: list[str] = []
+    counts: Counter[str] = Counter()
+    out: list[str] = []  # counted a few thousand at a time: a long book has millions
     pending: tuple[str, ...] = ()  # the last non-blank line's words, its last maybe broken
     broken_end = False
     for line in lines:
@@ -312,8 +314,15 @@ def _counted_words(lines: list[str]) -> list[str]:
         else:
             out.extend(pending)
         pending, broken_end = words, ends
+        if len(out) > _COUNT_CHUNK:
+            counts.update(out)
+            out.clear()
     out.extend(pending)
-    return out
+    counts.update(out)
+    return counts
+
+
+_COUNT_CHUNK = 1 << 14  # words
 
 
 class WordKnowledge:
@@ -342,7 +351,7 @@ class WordKnowledge:
     @cached_property
     def counts(self) -> Counter[str]:
         """The document's words, casefolded, with their counts (in order of first occurrence)."""
-        return Counter(_counted_words(self._text.replace("\r\n", "\n").split("\n")))
+        return _count_words(self._text.replace("\r\n", "\n").split("\n"))
 
     @cached_property
     def _sorted(self) -> list[str]:

@@ -263,8 +263,11 @@ class _Evidence:
         """
         tokens = self.tokens
         core_of = {token: _folded_core(token) for token in set(tokens)}
-        cores = list(map(core_of.__getitem__, tokens))
-        return Counter(zip(cores, cores[1:], strict=False))
+        # Each token looked up twice rather than a list of the cores and its copy: a long
+        # book's millions of tokens would take two lists of pointers.
+        cores, following = map(core_of.__getitem__, tokens), map(core_of.__getitem__, tokens)
+        next(following, None)
+        return Counter(zip(cores, following, strict=False))
 
     @cached_property
     def hyphenated(self) -> dict[str, str]:

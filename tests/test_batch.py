@@ -205,6 +205,54 @@ def test_ctrl_c_stops_cleanly_and_the_next_run_carries_on(tmp_path):
     no_partial_files(out)
 
 
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_a_worker_that_dies_fails_only_its_own_book(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    for i in range(40):
+        (src / f"book{i:02d}.txt").write_bytes(SEED.read_bytes())
+    out = tmp_path / "dist"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ebookmaker.cli", "build", str(src), "-o", str(out), "--jobs", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+    )
+    try:
+        first = proc.stdout.readline()  # the workers are building
+        assert first.startswith("built "), proc.stderr.read()
+        workers = _children(proc.pid)
+        assert len(workers) == 2
+        os.kill(workers[0], signal.SIGKILL)  # as the kernel's out-of-memory killer would
+        _, stderr = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 1, stderr
+    assert "Traceback" not in stderr
+    failed = [b for b in report(out)["books"] if b["status"] == "failed"]
+    assert len(failed) == 1 and "worker process died" in failed[0]["error"]
+    assert sum(1 for v in statuses(out).values() if v == "built") == 39
+    no_partial_files(out)
+    again = run_cli("build", str(src), "-o", str(out), "--jobs", "2")
+    assert again.returncode == 0 and "1 built, 39 skipped" in again.stderr, again.stderr
+
+
 def test_builds_on_a_dask_cluster(tmp_path):
     distributed = pytest.importorskip("distributed")
     src = make_archive(tmp_path, others=False)

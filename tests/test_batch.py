@@ -164,7 +164,8 @@ def test_inputs_that_would_share_an_output_do_not_overwrite_each_other(tmp_path)
     assert [b["status"] for b in report(out)["books"]] == ["built", "failed"]
 
 
-def test_ctrl_c_stops_cleanly_and_the_next_run_carries_on(tmp_path):
+def start_batch_of_copies(tmp_path: Path, **popen: object) -> tuple[Path, Path, subprocess.Popen]:
+    """40 copies of the seed, a batch of them started with two workers: (src, out, process)."""
     src = tmp_path / "src"
     src.mkdir()
     for i in range(40):
@@ -176,10 +177,18 @@ def test_ctrl_c_stops_cleanly_and_the_next_run_carries_on(tmp_path):
         stderr=subprocess.PIPE,
         text=True,
         cwd=REPO,
-        # A background shell starts its jobs with SIGINT ignored, and Python then never
-        # raises KeyboardInterrupt: give the child the default disposition, as a terminal would.
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        **popen,
     )
+    return src, out, proc
+
+
+def test_ctrl_c_stops_cleanly_and_the_next_run_carries_on(tmp_path):
+    def default_sigint() -> None:
+        # A background shell starts its jobs with SIGINT ignored, and Python then never
+        # raises KeyboardInterrupt: the default disposition, as a terminal would give.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+    src, out, proc = start_batch_of_copies(tmp_path, preexec_fn=default_sigint)
     try:
         first = proc.stdout.readline()  # a book was built
         assert first.startswith("built "), proc.stderr.read()
@@ -221,18 +230,7 @@ def _children(pid: int) -> list[int]:
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
 def test_a_worker_that_dies_fails_only_its_own_book(tmp_path):
-    src = tmp_path / "src"
-    src.mkdir()
-    for i in range(40):
-        (src / f"book{i:02d}.txt").write_bytes(SEED.read_bytes())
-    out = tmp_path / "dist"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "ebookmaker.cli", "build", str(src), "-o", str(out), "--jobs", "2"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=REPO,
-    )
+    src, out, proc = start_batch_of_copies(tmp_path)
     try:
         first = proc.stdout.readline()  # the workers are building
         assert first.startswith("built "), proc.stderr.read()

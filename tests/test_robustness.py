@@ -184,6 +184,8 @@ ENCODED: dict[str, tuple[bytes, list[str]]] = {
         ["😀", "👨‍👩‍👧", "🇸🇪"],
     ),
     "one-letter-lines": (("a\n" * 100_000).encode(), ["a a a"]),
+    # Most lines without width (soft hyphens alone): no text measure (the fuzz run's crash).
+    "blank-width-lines": ("\u00ad\r²\n\n\u00ad\n\nImmanuel Kant\n".encode(), ["Immanuel Kant"]),
     "long-line": (("ordet " * 850_000).encode(), ["ordet ordet"]),  # one 5 MB line
 }
 

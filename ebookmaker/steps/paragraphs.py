@@ -164,7 +164,8 @@ def line_fill(line: Line, measure: float) -> tuple[float, bool]:
     False
     """
     width = text_width_spaced(line.text.rstrip())
-    joined = width > JOINED_LINE_FACTOR * measure
+    # (No measure: a text of blank-width lines, such as soft hyphens alone, shows no joins.)
+    joined = 0 < measure and JOINED_LINE_FACTOR * measure < width
     if joined:
         # The extractor ran two printed lines together (it joined a hyphenated line end):
         # only the last printed line's fill counts, and the first one was full.
@@ -263,6 +264,8 @@ def first_line_indent(body: list[Line], breaks: list[bool], measure: float) -> t
     paragraphs, a paragraph's first line (when the paragraph goes on after it) is full
     but shorter than the other full lines by the indent. Zero when the text shows none.
     """
+    if measure <= 0:
+        return 0.0, measure  # no line has a width: no indent to see
     firsts: list[float] = []
     middles: list[float] = []
     for i in range(1, len(body) - 1):

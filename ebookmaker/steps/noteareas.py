@@ -47,6 +47,7 @@ _SYMBOL_RE = re.compile(r"[*†‡§‖¶]{1,3}")
 _PUNCT_BEFORE = ".,;:!?)\"'’”»"
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _END_LABEL_RE = re.compile(r"^(.*[^\W\d_]) ?(\d{1,3}|[*†‡§‖¶]{1,3})$")
+_BRACKET_RE = re.compile(r"[()\[\]]")
 _MAY_HOLD_MARKER_RE = re.compile(r"[\d*†‡§‖¶]")  # what a number or symbol marker needs
 
 
@@ -228,7 +229,8 @@ def _page_number_lines(doc: SourceDocument) -> set[int]:
             continue  # the artefacts step found this page's number
         body = [line for line in page.lines if line.role == Role.BODY]
         copies = Counter(s.label for line in body if (s := parse_label_start(line.text)))
-        markers = Counter(c.label for line in body for c in marker_candidates(line.text))
+        # (the cached tuples themselves: no list copy per line)
+        markers = Counter(c.label for line in body for c in _marker_candidates(line.text))
         ends = [body[:2], list(reversed(body[-2:]))]
         for end in ends:
             for line in end:
@@ -323,7 +325,7 @@ def _split_glued_lines(
     def marker_above(label: str, index: int, offset: int) -> bool:
         nonlocal candidates
         if candidates is None:
-            candidates = [(i, c) for i, x in enumerate(content) for c in marker_candidates(x.text)]
+            candidates = [(i, c) for i, x in enumerate(content) for c in _marker_candidates(x.text)]
         return any(
             i < index or (i == index and c.end <= offset) for i, c in candidates if c.label == label
         )
@@ -339,21 +341,20 @@ def _split_glued_lines(
         at = next(k for k, x in enumerate(page.lines) if x is line)
         page.lines.insert(at + 1, new)
 
-    labels_after: list[tuple[int, str]] | None = None  # found at the first glue point
     # A note text glued to the body: the latest glue point above a label printed after it.
-    for g in range(len(content) - 1, -1, -1):
+    # Labels first: only the lines above a fitting one need the glue-point search.
+    labels_after = [
+        (i, s.label)
+        for i, line in enumerate(content)
+        if (s := parse_label_start(line.text)) and s.kind == "alone" and fits(s.label)
+    ]
+    for g in range(max((i for i, _ in labels_after), default=0) - 1, -1, -1):
         text = content[g].text
         p = _glue_point(text)
         if p is None:
             continue
-        if labels_after is None:
-            labels_after = [
-                (i, s.label)
-                for i, line in enumerate(content)
-                if (s := parse_label_start(line.text)) and s.kind == "alone"
-            ]
         label = next(
-            (lab for i, lab in labels_after if i > g and fits(lab) and marker_above(lab, g, p)),
+            (lab for i, lab in labels_after if i > g and marker_above(lab, g, p)),
             None,
         )
         if label is None:
@@ -416,7 +417,7 @@ def _note_page(
     continues = _continues(following)
     forced = _split_glued_lines(page, content, state, continues, report)
     starts = {i: s for i, line in enumerate(content) if (s := parse_label_start(line.text))}
-    candidates = [(i, c) for i, line in enumerate(content) for c in marker_candidates(line.text)]
+    candidates = [(i, c) for i, line in enumerate(content) for c in _marker_candidates(line.text)]
     by_label: dict[str, list[int]] = {}
     for k, (_, c) in enumerate(candidates):
         by_label.setdefault(c.label, []).append(k)
@@ -578,7 +579,7 @@ def _brackets_balanced(lines: list[Line]) -> bool:
     """
     depth = {")": 0, "]": 0}
     for line in lines:
-        for c in line.text:
+        for c in _BRACKET_RE.findall(line.text):  # (the brackets alone, found in C)
             if c in "([":
                 depth[")" if c == "(" else "]"] += 1
             elif c in ")]":

@@ -18,7 +18,8 @@ used, never a word of a particular document:
   ``between ex-`` + page 3) is cut off when it fits the sequence.
 
 A document without page breaks (one page) is left alone. Runs in linear time: each page is
-looked at only at its edges, and the marker count of a page is one pass over its text.
+looked at only at its edges, and the marker count of a page and label is one search for
+the label's copies.
 
 >>> pages = [Page(i, [Line(f"{word} begins here.", i, role=Role.BODY),
 ...                   Line(str(i + 1), i, role=Role.BODY)])
@@ -34,6 +35,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import islice
 
 from ..explain import Report
 from ..model import Line, Page, Role, SourceDocument
@@ -46,9 +48,7 @@ _ELIGIBLE = (Role.BODY, Role.UNKNOWN)
 
 PAGE_NUMBER_RE = re.compile(r"^(?:[-–—]\s*)?(\d{1,4})(?:\s*[-–—])?$")
 # A note marker glued to the text it follows: "behandeln3.", "own.”1 Here": a run of up to
-# four digits right after a letter or one of these (found from the digit runs: faster
-# than a regex that tests the character before at every place).
-_DIGITS_RE = re.compile(r"\d+")
+# four digits right after a letter or one of these.
 _BEFORE_MARKER_RE = re.compile(r"[^\W\d_]|[.,;:!?»”’\"')\]]")
 # A note label glued to its note's text: "3Gemeiniglich", "1 Så kallas".
 _GLUED_LABEL_RE = re.compile(r"^(\d{1,4})(\s*)([^\W\d_]|[“‘„«»\"'(\[¿¡])")
@@ -94,25 +94,36 @@ def page_number_value(text: str) -> int | None:
 
 
 class _MarkerCounts:
-    """Note-marker labels glued to the text of each page, counted once per page."""
+    """Note-marker labels glued to the text of each page, counted once per page and label.
+
+    >>> page = Page(0, [Line("enemy3. In 1795, 3 men", 0), Line("a13 b.3", 0)])
+    >>> _MarkerCounts().count(page, "3")
+    2
+    """
 
     def __init__(self) -> None:
-        self._cache: dict[int, Counter[str]] = {}
+        self._pages: dict[int, tuple[str, Counter[str]]] = {}
+        self._counts: dict[tuple[int, str], int] = {}
 
-    def of(self, page: Page) -> Counter[str]:
-        key = id(page)
-        if key not in self._cache:
-            text = "\n".join(line.text for line in page.lines)  # (no marker spans lines)
-            counts: Counter[str] = Counter(
-                run.group()
-                for run in _DIGITS_RE.finditer(text)
-                if run.end() - run.start() <= 4
-                and run.start() > 0
-                and _BEFORE_MARKER_RE.match(text, run.start() - 1)
-            )
-            counts.update(marker.label for line in page.lines for marker in line.markers)
-            self._cache[key] = counts
-        return self._cache[key]
+    def count(self, page: Page, label: str) -> int:
+        key = (id(page), label)
+        if key not in self._counts:
+            if id(page) not in self._pages:  # the page as first asked about
+                text = "\n".join([line.text for line in page.lines])  # (no marker spans lines)
+                known = Counter(marker.label for line in page.lines for marker in line.markers)
+                self._pages[id(page)] = (text, known)
+            text, known = self._pages[id(page)]
+            # Only the copies of this label are looked at (str.find), not every digit of the
+            # page: a copy counts when it is a whole digit run right after a letter or mark.
+            found = 0
+            at = text.find(label, 1)
+            while at != -1:
+                end = at + len(label)
+                if _BEFORE_MARKER_RE.match(text, at - 1) and not text[end : end + 1].isdecimal():
+                    found += 1
+                at = text.find(label, end)
+            self._counts[key] = found + known[label]
+        return self._counts[key]
 
 
 def has_surplus(page: Page, value: int, markers: _MarkerCounts) -> bool:
@@ -138,7 +149,7 @@ def has_surplus(page: Page, value: int, markers: _MarkerCounts) -> bool:
             glued = _GLUED_LABEL_RE.match(line.text)
             if glued and glued.group(1) == label and not glued.group(3).islower():
                 copies += 1
-    return copies > markers.of(page)[label]
+    return copies > markers.count(page, label)
 
 
 def _edge(page: Page, position: str, size: int) -> list[Line]:
@@ -267,14 +278,16 @@ def header_key(text: str) -> str | None:
     >>> header_key("12") is None
     True
     """
-    if not any(c.isalpha() for c in text):
+    if not any(map(str.isalpha, text)):  # (one C-level pass, no generator)
         return None
     return " ".join(re.sub(r"\d+", "#", text.casefold()).split())
 
 
 def _header_window(page: Page, position: str) -> list[Line]:
-    lines = [line for line in page.lines if line.role != Role.PAGE_NUMBER]
-    return lines[:HEADER_LINES] if position == "top" else lines[-HEADER_LINES:]
+    # Walk in from the edge: the first lines that are not page numbers, no copy of the page.
+    lines = page.lines if position == "top" else reversed(page.lines)
+    window = list(islice((line for line in lines if line.role != Role.PAGE_NUMBER), HEADER_LINES))
+    return window if position == "top" else window[::-1]
 
 
 def mark_running_lines(
@@ -287,27 +300,29 @@ def mark_running_lines(
     the author and is kept, unless its number is the page number the sequence expects.
     """
     later = pages[1:]
-    seen: Counter[tuple[str, tuple]] = Counter()
-    for page in later:
-        found = {
-            (key, variant)
+    # Each edge line's key and number variants, worked out once for both passes below.
+    windows = [
+        [
+            (line, header_key(line.text), _number_variants(line.text, page))
             for line in _header_window(page, position)
-            if (key := header_key(line.text))
-            for variant in _number_variants(line.text, page)
-        }
+        ]
+        for page in pages
+    ]
+    seen: Counter[tuple[str, tuple]] = Counter()
+    for window in windows[1:]:
+        found = {(key, variant) for _, key, variants in window if key for variant in variants}
         seen.update(found)
     needed = max(2, (len(later) + 1) // 2)
     running = {item: count for item, count in seen.items() if count >= needed}
     if not running:
         return
     what = "running header" if position == "top" else "running footer"
-    for page in pages:
+    for page, window in zip(pages, windows, strict=True):
         done: set[str] = set()
-        for line in _header_window(page, position):
-            key = header_key(line.text)
+        for line, key, variants in window:
             matched = {
                 variant: running[(key, variant)]
-                for variant in _number_variants(line.text, page)
+                for variant in variants
                 if key and (key, variant) in running
             }
             if not matched or key in done or line.role not in _ELIGIBLE:

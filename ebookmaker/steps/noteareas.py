@@ -27,6 +27,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 
 from ..explain import Report
 from ..model import Line, Marker, Page, Role, SourceDocument
@@ -47,6 +48,9 @@ _SYMBOL_RE = re.compile(r"[*†‡§‖¶]{1,3}")
 _PUNCT_BEFORE = ".,;:!?)\"'’”»"
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _END_LABEL_RE = re.compile(r"^(.*[^\W\d_]) ?(\d{1,3}|[*†‡§‖¶]{1,3})$")
+# Lines' roles and markers for `in` and any() in C, not a generator per line.
+_ROLE = attrgetter("role")
+_MARKERS = attrgetter("markers")
 _BRACKET_RE = re.compile(r"[()\[\]]")
 _MAY_HOLD_MARKER_RE = re.compile(r"[\d*†‡§‖¶]")  # what a number or symbol marker needs
 
@@ -224,10 +228,11 @@ def _page_number_lines(doc: SourceDocument) -> set[int]:
     read as note labels when it did not.
     """
     slots: list[tuple[Line, int]] = []
+    body_role = Role.BODY  # (an enum member look-up costs more than the test: once, not per line)
     for page in doc.pages:
-        if any(line.role == Role.PAGE_NUMBER for line in page.lines):
+        if Role.PAGE_NUMBER in map(_ROLE, page.lines):
             continue  # the artefacts step found this page's number
-        body = [line for line in page.lines if line.role == Role.BODY]
+        body = [line for line in page.lines if line.role == body_role]
         copies = Counter(s.label for line in body if (s := parse_label_start(line.text)))
         # (the cached tuples themselves: no list copy per line)
         markers = Counter(c.label for line in body for c in _marker_candidates(line.text))
@@ -254,13 +259,14 @@ def _page_number_lines(doc: SourceDocument) -> set[int]:
 def find_note_areas(doc: SourceDocument, report: Report) -> None:
     """Mark footnote lines (Role.NOTE, note_label) and body markers (Line.markers)."""
     lines = doc.lines()
-    if any(line.role == Role.NOTE or line.markers for line in lines):
+    if Role.NOTE in map(_ROLE, lines) or any(map(_MARKERS, lines)):
         return  # the reader marked them already
     _marker_candidates.cache_clear()  # its lines are this document's: the next shares few
     page_numbers = _page_number_lines(doc)
     state = _State(width=_body_width(lines))
+    body = Role.BODY  # (an enum member look-up costs more than the test: once, not per line)
     contents = [
-        [line for line in page.lines if line.role == Role.BODY and id(line) not in page_numbers]
+        [line for line in page.lines if line.role == body and id(line) not in page_numbers]
         for page in doc.pages
     ]
     for k, (page, content) in enumerate(zip(doc.pages, contents, strict=True)):

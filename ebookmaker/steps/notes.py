@@ -18,6 +18,7 @@ from ..model import Line, Marker, Role, SourceDocument
 STEP = "notes"
 LOST_LABEL = "?"
 _WORD_RE = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+_TEXT_ROLES = (Role.BODY, Role.HEADING, Role.QUOTE)  # lines whose markers link to notes
 
 
 @dataclass
@@ -49,16 +50,19 @@ def gather_notes(doc: SourceDocument, report: Report) -> list[NoteDraft]:
     [('1', ['A note', 'goes on.'])]
     """
     notes: list[NoteDraft] = []
+    note, link = Role.NOTE, Role.LINK  # (enum member look-ups cost more than the tests: once)
     for page in doc.pages:
+        links = []
         for line in page.lines:
-            if line.role != Role.NOTE:
+            if line.role == link:
+                links.append(line)
+            if line.role != note:
                 continue
             if line.note_label is not None or not notes:
                 notes.append(NoteDraft(line.note_label or LOST_LABEL, page.index))
             notes[-1].lines.append(line)
-        for line in page.lines:
-            if line.role == Role.LINK:
-                _attach_link(line, [n for n in notes if n.page == page.index] or notes[-1:], report)
+        for line in links:  # after the page's notes are gathered
+            _attach_link(line, [n for n in notes if n.page == page.index] or notes[-1:], report)
     return notes
 
 
@@ -107,7 +111,7 @@ def link_notes(
     markers: list[tuple[Line, Marker]] = [
         (line, marker)
         for line in doc.lines()
-        if line.role in (Role.BODY, Role.HEADING, Role.QUOTE)
+        if line.markers and line.role in _TEXT_ROLES  # (most lines have no markers)
         for marker in line.markers
     ]
     _recover_lost_labels(notes, markers, report)

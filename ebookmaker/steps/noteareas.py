@@ -233,13 +233,16 @@ def _page_number_lines(doc: SourceDocument) -> set[int]:
         if Role.PAGE_NUMBER in map(_ROLE, page.lines):
             continue  # the artefacts step found this page's number
         body = [line for line in page.lines if line.role == body_role]
-        copies = Counter(s.label for line in body if (s := parse_label_start(line.text)))
-        # (the cached tuples themselves: no list copy per line)
-        markers = Counter(c.label for line in body for c in _marker_candidates(line.text))
+        copies: Counter[str] | None = None  # counted only for a page with a bare number
+        markers: Counter[str] = Counter()
         ends = [body[:2], list(reversed(body[-2:]))]
         for end in ends:
             for line in end:
                 if line.text.isdecimal() and len(line.text) <= 4:
+                    if copies is None:
+                        copies = Counter(s.label for x in body if (s := parse_label_start(x.text)))
+                        # (the cached tuples themselves: no list copy per line)
+                        markers = Counter(c.label for x in body for c in _marker_candidates(x.text))
                     if copies[line.text] <= markers[line.text]:
                         break  # no more copies than markers: the number is a note label
                     slots.append((line, int(line.text) - page.index))
@@ -423,7 +426,13 @@ def _note_page(
     continues = _continues(following)
     forced = _split_glued_lines(page, content, state, continues, report)
     starts = {i: s for i, line in enumerate(content) if (s := parse_label_start(line.text))}
-    candidates = [(i, c) for i, line in enumerate(content) for c in _marker_candidates(line.text)]
+    # Markers only back a label or a note continued from the previous page: without either
+    # the page needs none (no search of its lines).
+    candidates = (
+        [(i, c) for i, line in enumerate(content) for c in _marker_candidates(line.text)]
+        if starts or state.open_note
+        else []
+    )
     by_label: dict[str, list[int]] = {}
     for k, (_, c) in enumerate(candidates):
         by_label.setdefault(c.label, []).append(k)

@@ -426,13 +426,18 @@ def _note_page(
     continues = _continues(following)
     forced = _split_glued_lines(page, content, state, continues, report)
     starts = {i: s for i, line in enumerate(content) if (s := parse_label_start(line.text))}
-    # Markers only back a label or a note continued from the previous page: without either
-    # the page needs none (no search of its lines).
-    candidates = (
-        [(i, c) for i, line in enumerate(content) for c in _marker_candidates(line.text)]
-        if starts or state.open_note
-        else []
-    )
+    # Markers are asked for only by the labels of start lines (as printed or as numbers), or
+    # all of them by a note continued from the previous page: without that, a line that
+    # holds none of those labels is not searched.
+    wanted = {s.label for s in starts.values()} | {
+        str(v) for s in starts.values() if (v := label_value(s.label)) is not None
+    }
+    candidates = [
+        (i, c)
+        for i, line in enumerate(content)
+        if state.open_note or any(map(line.text.__contains__, wanted))
+        for c in _marker_candidates(line.text)
+    ]
     by_label: dict[str, list[int]] = {}
     for k, (_, c) in enumerate(candidates):
         by_label.setdefault(c.label, []).append(k)

@@ -51,6 +51,7 @@ _ROLE = attrgetter("role")
 PAGE_NUMBER_RE = re.compile(r"^(?:[-–—]\s*)?(\d{1,4})(?:\s*[-–—])?$")
 # A note marker glued to the text it follows: "behandeln3.", "own.”1 Here": a run of up to
 # four digits right after a letter or one of these.
+_DIGIT_RUN_RE = re.compile(r"\d+")
 _BEFORE_MARKER_RE = re.compile(r"[^\W\d_]|[.,;:!?»”’\"')\]]")
 # A note label glued to its note's text: "3Gemeiniglich", "1 Så kallas".
 _GLUED_LABEL_RE = re.compile(r"^(\d{1,4})(\s*)([^\W\d_]|[“‘„«»\"'(\[¿¡])")
@@ -145,9 +146,12 @@ def has_surplus(page: Page, value: int, markers: _MarkerCounts) -> bool:
     label = str(value)
     copies = 0
     for line in page.lines:
-        if line.text == label or line.note_label == label:
+        if line.note_label == label:
             copies += 1
-        else:
+        elif line.text[:1].isdecimal():  # (a copy starts with a digit: most lines do not)
+            if line.text == label:
+                copies += 1
+                continue
             glued = _GLUED_LABEL_RE.match(line.text)
             if glued and glued.group(1) == label and not glued.group(3).islower():
                 copies += 1
@@ -282,7 +286,7 @@ def header_key(text: str) -> str | None:
     """
     if not any(map(str.isalpha, text)):  # (one C-level pass, no generator)
         return None
-    return " ".join(re.sub(r"\d+", "#", text.casefold()).split())
+    return " ".join(_DIGIT_RUN_RE.sub("#", text.casefold()).split())
 
 
 def _header_window(page: Page, position: str) -> list[Line]:
@@ -360,7 +364,7 @@ def _number_variants(text: str, page: Page) -> list[tuple]:
     >>> _number_variants("Title", Page(2))
     [('same', ())]
     """
-    numbers = tuple(int(n) for n in re.findall(r"\d+", text))
+    numbers = tuple(map(int, _DIGIT_RUN_RE.findall(text)))
     variants: list[tuple] = [("same", numbers)]
     if numbers:
         variants.append(("page", numbers[-1] - page.index))

@@ -205,10 +205,10 @@ class Block:
     line_count: int = 0  # printed lines it was made from
 
     def plain_text(self) -> str:
+        # (one isinstance test a string, the common part: this runs several times a block)
         return "".join(
-            part if isinstance(part, str) else part.label
+            part if isinstance(part, str) else part.label if isinstance(part, NoteRef) else ""
             for part in self.content
-            if not isinstance(part, PageBreak | TocTarget | StyleMark)
         )
 
 

@@ -60,16 +60,24 @@ def _looks_binary(text: str) -> bool:
     sample = text[:65536]
     if not sample:
         return False
-    controls = len(_BINARY_CONTROL_RE.findall(sample))
+    # Counted on the UTF-8 bytes, where these controls are single bytes: bytes.translate
+    # deletes them in one C pass, 4× faster than a regex over the text.
+    encoded = sample.encode("utf-8", "surrogatepass")
+    controls = len(encoded) - len(encoded.translate(None, _BINARY_CONTROL_BYTES))
     return controls > 0.05 * len(sample) or sample.count("\ufffd") > 0.1 * len(sample)
 
 
-_BINARY_CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f]")
+_BINARY_CONTROL_BYTES = bytes(range(0x00, 0x09)) + bytes(range(0x0E, 0x20))
 _INNER_SOFT_HYPHEN_RE = re.compile("\u00ad+(?=[^\\s\u00ad])")
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 # Latin typographic ligatures (U+FB00–FB06) PDF extractors pass through: ﬁ → fi, ﬂ → fl …
 _LIGATURES = {c: unicodedata.normalize("NFKC", chr(c)) for c in range(0xFB00, 0xFB07)}
 _LIGATURE_RE = re.compile("[\ufb00-\ufb06]")
+# Any character one of the repairs after the soft hyphens acts on: mojibake's first
+# character, the controls, the ligatures.
+_RARE_RE = re.compile(
+    "[\u00c2\u00c3" + _CONTROL_RE.pattern[1:-1] + _LIGATURE_RE.pattern[1:-1] + "]"
+)
 
 
 @lru_cache(maxsize=1)  # a build normalizes its text twice (convert, nothing-lost check)
@@ -92,13 +100,16 @@ def normalize_text(text: str) -> str:
     # it is a line-end hyphen for the hyphenation step.
     if "\u00ad" in text:
         text = _INNER_SOFT_HYPHEN_RE.sub("", text)
-    if re.search("[\u00c2\u00c3][\u0080-\u00bf]", text):
-        import ftfy
+    # One pass tells whether any of the rare repairs below is needed: most texts need none,
+    # and three regex passes over a long text cost three times one.
+    if _RARE_RE.search(text):
+        if re.search("[\u00c2\u00c3][\u0080-\u00bf]", text):
+            import ftfy
 
-        text = ftfy.fix_text(text, uncurl_quotes=False, fix_line_breaks=False)
-    text = _CONTROL_RE.sub("", text)
-    if _LIGATURE_RE.search(text):  # (translate with a dict is slow: only when needed)
-        text = text.translate(_LIGATURES)
+            text = ftfy.fix_text(text, uncurl_quotes=False, fix_line_breaks=False)
+        text = _CONTROL_RE.sub("", text)
+        if _LIGATURE_RE.search(text):  # (translate with a dict is slow: only when needed)
+            text = text.translate(_LIGATURES)
     return unicodedata.normalize("NFC", text)
 
 

@@ -25,6 +25,7 @@ MARKER_END_RE = re.compile(r"(?:[^\W\d]|[.,;:!?»”\")’])\s?(?:\d{1,3}|[*†�
 def read_plain(text: str, name: str = "") -> SourceDocument:
     pages: list[Page] = []
     number = 0
+    body = Role.BODY  # (an enum member looked up once, not once a line)
     for page_text in text.split("\f"):
         page = Page(len(pages))
         gap = False
@@ -34,16 +35,17 @@ def read_plain(text: str, name: str = "") -> SourceDocument:
             if not stripped:
                 gap = bool(page.lines)
                 continue
-            previous = page.lines[-1] if page.lines else None
+            # (the cheap tests on this line first: most lines do not start with a space)
             if (
-                previous is not None
+                raw.startswith(" ")
                 and not gap
-                and raw.startswith(" ")
+                and page.lines
                 and not raw.startswith("  ")
-                and MARKER_END_RE.search(previous.text)
+                and MARKER_END_RE.search(page.lines[-1].text)
             ):
                 # PDFium ends a printed line at a superscript note marker and puts the rest
                 # of the line on the next one, after a space: glue it back.
+                previous = page.lines[-1]
                 previous.text = f"{previous.text} {stripped}"
                 continue
             page.lines.append(
@@ -53,7 +55,7 @@ def read_plain(text: str, name: str = "") -> SourceDocument:
                     number,
                     indent=len(raw) - len(raw.lstrip(" ")),
                     gap_before=gap,
-                    role=Role.BODY,
+                    role=body,
                     page_start=not page.lines,
                 )
             )

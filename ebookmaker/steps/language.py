@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from operator import itemgetter, mul
+from operator import mul
 
 # Languages tried, by script (wordfreq's small lists, as shared tables: microseconds each).
 LATIN_LANGUAGES = ("sv", "da", "nb", "en", "de", "fr", "es", "it", "nl", "pl", "pt", "fi", "cs")
@@ -25,10 +25,18 @@ MIN_WORDS = 8
 
 def detect_language(text: str, max_words: int = 3000) -> tuple[str, str]:
     """Return (ISO 639-1 code, evidence); ("", reason) when the text is too short to tell."""
-    words = list(map(str.casefold, first_words(text, max_words)))
+    words = first_words(text, max_words)
     if len(words) < MIN_WORDS:
         return "", f"only {len(words)} words"
-    firsts = Counter(map(itemgetter(0), words))  # words by their first letter
+    # The casefolded words' counts, in order of first occurrence (most_common breaks ties by
+    # it), and their counts by first letter: a third of the words are distinct, so each
+    # distinct word is folded and tallied once.
+    tally: dict[str, int] = {}
+    firsts: dict[str, int] = {}
+    for word, n in Counter(words).items():
+        folded = word.casefold()
+        tally[folded] = tally.get(folded, 0) + n
+        firsts[folded[0]] = firsts.get(folded[0], 0) + n
     cyrillic = sum(n for c, n in firsts.items() if "\u0400" <= c <= "\u04ff")
     if cyrillic > len(words) / 2:
         candidates = CYRILLIC_LANGUAGES
@@ -39,9 +47,8 @@ def detect_language(text: str, max_words: int = 3000) -> tuple[str, str]:
         candidates = LATIN_LANGUAGES
     else:
         return "", "script not covered by the word lists"
-    # most_common(400), which is documented to equal this sort of the items by count (a
-    # stable sort: ties in order of first occurrence); sorting the words makes no tuples.
-    tally = Counter(words)
+    # Counter.most_common(400), which is documented to equal this sort of the items by count
+    # (a stable sort: ties in order of first occurrence); sorting the words makes no tuples.
     common = sorted(tally, key=tally.__getitem__, reverse=True)[:400]
     counts = list(map(tally.__getitem__, common))
     columns = _frequencies(common, candidates)

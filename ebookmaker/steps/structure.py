@@ -176,7 +176,14 @@ def heading_at(lines: list[Line], index: int, measure: float, repeated: set[str]
     >>> heading_at(body, 3, text_width("A " * 40), set())
     1
     """
-    if index < MIN_LINES_BEFORE or not ended_paragraph(lines, index, measure):
+    if index < MIN_LINES_BEFORE:
+        return 0
+    # Every heading found below starts with a capital, a digit or "§" (a title or a label):
+    # this one test turns away most lines of running text before anything is measured.
+    start = lines[index].text.lstrip()[:1]
+    if not (start.isupper() or start.isdecimal() or start == "§"):
+        return 0
+    if not ended_paragraph(lines, index, measure):
         return 0
     for count in range(1, MAX_HEADING_LINES + 1):
         group = lines[index : index + count]

@@ -64,8 +64,10 @@ def convert_document(
 ) -> Book:
     """Run the cleaning steps on a reader's document and assemble the book."""
     _forget_lines()
+    # (Enum members read once: a look-up like Role.HEADER costs ~90 ns in Python 3.11.)
+    reader_artefacts = (Role.PAGE_NUMBER, Role.HEADER)
     for line in doc.lines():
-        if line.role in (Role.PAGE_NUMBER, Role.HEADER):
+        if line.role in reader_artefacts:
             # The reader already knew these for artefacts: say so, as the artefacts step does.
             report.add(
                 "reader",
@@ -119,7 +121,8 @@ def convert_document(
 def _detect_language(doc: SourceDocument, report: Report) -> str:
     """The language of the body lines ("" when unsure). A function of its own so that the
     body's text (as large as the book) is freed before the next steps run."""
-    body_text = " ".join(line.text for line in doc.lines() if line.role == Role.BODY)
+    body = Role.BODY
+    body_text = " ".join(line.text for line in doc.lines() if line.role == body)
     language, evidence = detect_language(body_text)
     report.add("language", "detect", language or "unknown", evidence=evidence, unsure=not language)
     return language

@@ -35,6 +35,7 @@ GLUED_LABEL_RE = re.compile(r"^\s*(\d{1,3}|[*†‡§‖¶]{1,3})\s+(\S.*)$")
 URL_RE = re.compile(r"^\s*(https?://|www\.)\S+\s*$")
 SEPARATOR_MIN_SPACES = 10
 LOST_LABEL = "?"
+_ROLE = operator.attrgetter("role")
 
 
 def looks_like_seedstyle(text: str) -> bool:
@@ -235,7 +236,7 @@ def read_seedstyle(text: str, name: str = "") -> SourceDocument:
             number,
             indent=len(source) - len(source.lstrip(" ")),
             role=role,
-            page_start=(not in_notes and not any(line.role == Role.BODY for line in page.lines)),
+            page_start=(not in_notes and Role.BODY not in map(_ROLE, page.lines)),  # (in C)
         )
         page.lines.append(current)
         i += 1

@@ -103,9 +103,10 @@ def restore_joined_hyphens(doc: SourceDocument, language: str, report: Report) -
         "line-end hyphens joined by the extractor" if joined else "line-end hyphens kept",
         evidence=f"{ending} of {total} long lines end in a hyphen",
     )
+    note = Role.NOTE  # (read once: an enum member look-up costs ~90 ns in Python 3.11)
     for group in (
-        [line for line in lines if line.role != Role.NOTE],
-        [line for line in lines if line.role == Role.NOTE],
+        [line for line in lines if line.role != note],
+        [line for line in lines if line.role == note],
     ):
         measure = text_measure(group) if joined else 0.0
         if not measure and not knowledge.stray_pairs:

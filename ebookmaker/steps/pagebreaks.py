@@ -41,13 +41,15 @@ def printed_labels(doc: SourceDocument) -> dict[int, str]:
     """
     printed: dict[int, str] = {}
     in_headers: dict[int, set[int]] = {}  # page index → numbers its running headers carry
+    # (Enum members read once: a look-up like Role.HEADER costs ~90 ns in Python 3.11.)
+    page_number, header = Role.PAGE_NUMBER, Role.HEADER
     for page in doc.pages:
         for line in page.lines:
-            if line.role == Role.PAGE_NUMBER:
+            if line.role == page_number:
                 match = PRINTED_RE.match(line.text)
                 if match:
                     printed.setdefault(page.index, match.group(1))
-            elif line.role == Role.HEADER:
+            elif line.role == header:
                 for match in HEADER_NUMBER_RE.finditer(line.text.strip()):
                     in_headers.setdefault(page.index, set()).add(int(match.group(0)))
     # Header numbers are page numbers when value − page index is one constant on at

@@ -33,6 +33,9 @@ from .hyphenation import split_line_end_hyphen
 
 STEP = "paragraphs"
 TEXT_ROLES = (Role.BODY, Role.HEADING, Role.QUOTE)
+# Enum members as plain names for the per-line tests: a look-up like Role.BODY costs
+# ~90 ns in Python 3.11, more than the test itself.
+_BODY, _HEADING = Role.BODY, Role.HEADING
 KIND_OF_ROLE = {
     Role.BODY: BlockKind.PARAGRAPH,
     Role.HEADING: BlockKind.HEADING,
@@ -269,7 +272,7 @@ def first_line_indent(body: list[Line], breaks: list[bool], measure: float) -> t
     firsts: list[float] = []
     middles: list[float] = []
     for i in range(1, len(body) - 1):
-        if body[i].role != Role.BODY or body[i].page != body[i - 1].page or breaks[i]:
+        if body[i].role != _BODY or body[i].page != body[i - 1].page or breaks[i]:
             continue
         width, joined = line_fill(body[i], measure)
         if joined:
@@ -308,7 +311,7 @@ def unwrap(
     a paragraph).
     """
     body = [line for line in doc.lines() if line.role in TEXT_ROLES]
-    measure = measure_of([line for line in body if line.role == Role.BODY])
+    measure = measure_of([line for line in body if line.role == _BODY])
     decisions = [_boundary(body, i, measure, 0.0) for i in range(len(body) - 1)]
     indent, full = first_line_indent(body, [d[0] for d in decisions] + [True], measure)
     if indent:
@@ -345,7 +348,7 @@ def unwrap(
         return Block(
             kind,
             _merge_text(parts),
-            level=body[first].level if role == Role.HEADING else 2,
+            level=body[first].level if role == _HEADING else 2,
             first_line=body[first].number,
             line_count=end - first,
         )
@@ -360,7 +363,7 @@ def unwrap(
             ]
             page = line.page
         pending += line.toc  # outline entries point here: markers, as page breaks are
-        in_heading = bool(current) and line.role == Role.HEADING
+        in_heading = bool(current) and line.role == _HEADING
         breaks, pending = (pending, []) if pending and not in_heading else ([], pending)
         if current:
             _join_into(current, parts, line, report, decide_hyphen, breaks)
@@ -405,16 +408,16 @@ def _boundary(
     ``indent``, when already made (it is what :func:`ends_paragraph` decided, if it decided).
     """
     line, next_line = body[i], body[i + 1]
-    if next_line.role != line.role or (line.role == Role.HEADING and next_line.level != line.level):
+    if next_line.role != line.role or (line.role == _HEADING and next_line.level != line.level):
         return True, f"{line.role.value} → {next_line.role.value}", False
-    if line.role == Role.HEADING:
+    if line.role == _HEADING:
         return False, "heading continues", False
     if next_line.starts_paragraph is not None:
         return next_line.starts_paragraph, "the PDF layout shows it", False
     if known is None:
         known = ends_paragraph(line, next_line, measure, line_indent)
     brk, evidence, unsure = known
-    if brk or not indent or next_is_last or next_line.role != Role.BODY:
+    if brk or not indent or next_is_last or next_line.role != _BODY:
         return brk, evidence, unsure
     # The next line is full (its paragraph goes on) yet short by about the indent: it is
     # the indented first line of a new paragraph.

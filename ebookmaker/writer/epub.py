@@ -611,17 +611,19 @@ def _split_parts(book: Book) -> list[_Part]:
     """Body files: one for a short book. A long book gets one per <h2> section, and a
     section (or a book without <h2>) is cut before a paragraph once its file holds
     PIECE_CHARS: readers slow down on huge files, and some refuse them."""
-    body = [b for b in book.blocks if b.kind is not BlockKind.COLOPHON and _has_content(b)]
-    colophon = [b for b in book.blocks if b.kind is BlockKind.COLOPHON and _has_content(b)]
+    # (Enum members read once: a look-up like BlockKind.HEADING costs ~90 ns in Python 3.11.)
+    colophon_kind, heading_kind = BlockKind.COLOPHON, BlockKind.HEADING
+    body = [b for b in book.blocks if b.kind is not colophon_kind and _has_content(b)]
+    colophon = [b for b in book.blocks if b.kind is colophon_kind and _has_content(b)]
     sizes = [len(b.plain_text()) for b in body]
     long_book = sum(sizes) > SPLIT_CHARS
     parts = [_Part("text.xhtml")]
     size = 0  # characters of text in the last file
     for block, length in zip(body, sizes, strict=True):
-        heading = block.kind is BlockKind.HEADING
+        heading = block.kind is heading_kind
         starts_chapter = heading and _heading_level(block) == 2
         # (A heading stays with the text after it.)
-        full = size >= PIECE_CHARS and parts[-1].blocks[-1].kind is not BlockKind.HEADING
+        full = size >= PIECE_CHARS and parts[-1].blocks[-1].kind is not heading_kind
         if long_book and parts[-1].blocks and (starts_chapter or full):
             parts.append(_Part(f"text-{len(parts) + 1}.xhtml"))
             size = 0
@@ -635,8 +637,9 @@ def _render_part(ctx: _Context, part: _Part, last: bool) -> bytes:
     """Render one body file: blocks, colophon, then the notes first referenced in it."""
     ctx.current_file = part.file_name
     root, body = _new_page(ctx, ctx.title, body_type="bodymatter")
+    heading_kind, quote_kind = BlockKind.HEADING, BlockKind.BLOCKQUOTE  # (read once, as above)
     for block in part.blocks:
-        if block.kind is BlockKind.HEADING:
+        if block.kind is heading_kind:
             # A page that begins with the heading: its page break goes before the heading.
             content = list(block.content)
             while content and isinstance(content[0], PageBreak):
@@ -650,7 +653,7 @@ def _render_part(ctx: _Context, part: _Part, last: bool) -> bytes:
             # An outline entry naming this heading points at it.
             ctx.targets += [(part.file_name, hid, _clean(t.title), t.level) for t in targets]
             element = _sub(body, f"h{level}", id=hid)
-        elif block.kind is BlockKind.BLOCKQUOTE:
+        elif block.kind is quote_kind:
             element = _sub(_sub(body, "blockquote"), "p")
         else:
             element = _sub(body, "p")

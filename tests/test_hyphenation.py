@@ -430,6 +430,26 @@ def test_cached_patterns_give_pyphens_points(tmp_path, monkeypatch, language: st
         assert cached.positions(word) == expected, word
 
 
+def test_pattern_table_then_all_patterns_give_pyphens_points(tmp_path, monkeypatch) -> None:
+    """A process that asks about many words goes over from the cache file's table to a dict
+    of all patterns, with the same points before and after."""
+    import pyphen
+
+    from ebookmaker.steps import hyphenation
+    from ebookmaker.steps.hyphenation import HyphenationPatterns
+
+    monkeypatch.setenv("EBOOKMAKER_CACHE", str(tmp_path))
+    monkeypatch.setattr(hyphenation, "_TABLE_WORDS", 5)
+    reference = pyphen.Pyphen(lang="de_DE")
+    HyphenationPatterns.of(pyphen.LANGUAGES["de_DE"])  # built: the cache file is written
+    cached = HyphenationPatterns.of(pyphen.LANGUAGES["de_DE"])
+    words = ["Schifffahrt", "Sovjetunionen", "ewigen", "Frieden", "Völkerrecht", "Staaten"]
+    words += ["Weltbürgerrecht", "Schifffahrt", "Abschnitt", "Ab"]
+    for i, word in enumerate(words):
+        assert cached.positions(word.lower()) == reference.positions(word.lower()), word
+        assert isinstance(cached._dict.patterns, dict) == (i >= 5), i  # (a new word each)
+
+
 def test_damaged_pattern_cache_is_rebuilt(tmp_path, monkeypatch) -> None:
     import pyphen
 

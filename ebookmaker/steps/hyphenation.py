@@ -34,8 +34,9 @@ import os
 import re
 import sys
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache, cached_property, lru_cache
+from functools import cache, cached_property, lru_cache, partial
 from typing import Any
 
 from ..wordlists import available_languages, zipf
@@ -205,31 +206,37 @@ class HyphenationPatterns:
     """``pyphen.Pyphen(lang=…)``'s hyphenation points (``left=right=2``), its patterns cached.
 
     pyphen parses a ``hyph_*.dic`` on every first use in a process (Swedish ~0.06 s, German
-    ~0.5 s: every batch worker pays it). The parsed patterns are kept, once per machine, as a
-    marshal file in the cache folder of :mod:`ebookmaker.wordlists`, named after pyphen's
-    version and the pattern file's name, size and time: reading it is 30x faster, and an
-    upgraded pyphen gets a new file. The points are pyphen's (tests/test_hyphenation.py).
+    ~0.5 s: every batch worker pays it). The parsed patterns are kept, once per machine, in a
+    file of the cache folder of :mod:`ebookmaker.wordlists`, named after pyphen's version and
+    the pattern file's name, size and time (an upgraded pyphen gets a new file). A process
+    looks its first words' patterns up one by one in a hash table of that file (German: 66,000
+    patterns, ~50 µs a word, 3 ms to open); one that asks about many words reads them all into
+    a dict (~13 ms, ~20 µs a word). The points are pyphen's (tests/test_hyphenation.py).
 
     >>> import pyphen
     >>> HyphenationPatterns.of(pyphen.LANGUAGES["sv"]).positions("uppfattning")
     [3, 7]
     """
 
-    def __init__(self, patterns: dict[str, tuple[int, tuple[int, ...]]]) -> None:
+    def __init__(
+        self, patterns: Any, maxlen: int, read_all: Callable[[], dict] | None = None
+    ) -> None:
         import pyphen
 
         # pyphen's own dictionary object, its parsing skipped: its positions() does the rest.
         self._dict = object.__new__(pyphen.HyphDict)
         self._dict.patterns = patterns  # pattern letters -> (start offset, its digits)
         self._dict.cache = {}
-        self._dict.maxlen = max(map(len, patterns))
+        self._dict.maxlen = maxlen
+        self._read_all = read_all  # where patterns is a _PatternTable: the dict of them all
+        self._new_words = 0
 
     @classmethod
     def of(cls, dic: Any) -> HyphenationPatterns:
         """The patterns of a pyphen dictionary file (a path or a resource), cached."""
         import pyphen
 
-        from ..wordlists import cache_dir, write_cache_file
+        from ..wordlists import build_table, cache_dir, write_cache_file
 
         try:
             stat = os.stat(dic)
@@ -239,31 +246,66 @@ class HyphenationPatterns:
             # marshal's format belongs to the Python version
             python = f"py{sys.version_info[0]}{sys.version_info[1]}"
             name = f"{dic.name}-{pyphen.__version__}-{stat.st_size}-{stat.st_mtime_ns}-{python}"
-            target = cache_dir() / "pyphen" / f"{name}.v2.marshal"
+            target = cache_dir() / "pyphen" / f"{name}.v3.marshal"
             try:
-                patterns = marshal.loads(target.read_bytes())
-                if isinstance(patterns, dict) and patterns:
-                    return cls(patterns)
+                return cls._read(target.read_bytes())
             except (OSError, ValueError, EOFError, TypeError):
                 pass
-        # Equal values as one object (German: 66,000 patterns, 2,500 values): marshal writes
-        # each once and reads the file 2x faster (German ~16 ms instead of ~33 ms a worker).
+        # Equal values as one object (German: 2,500 values): marshal writes each once.
         shared: dict[tuple[int, tuple[int, ...]], tuple[int, tuple[int, ...]]] = {}
         patterns = {}
         for key, (start, values) in pyphen.HyphDict(dic).patterns.items():
             value = (start, tuple(map(int, values)))  # pyphen's DataInt: only the number counts
             patterns[key] = shared.setdefault(value, value)
-        if target is not None:
+        maxlen = max(map(len, patterns))
+        if target is not None and len(shared) < 0xFFFF:  # (numbered in 16 bits)
+            # (maxlen, the distinct values, a table: pattern -> number of its value, the dict)
+            values = list(shared)
+            number = {value: i for i, value in enumerate(values)}
+            table = build_table({key: number[value] for key, value in patterns.items()})
+            cached = (maxlen, values, table, marshal.dumps(patterns))
             try:
-                write_cache_file(target, marshal.dumps(patterns))
+                write_cache_file(target, marshal.dumps(cached))
             except OSError:
                 pass  # no writable cache: this process parsed them itself
-        return cls(patterns)
+        return cls(patterns, maxlen)
+
+    @classmethod
+    def _read(cls, data: bytes) -> HyphenationPatterns:
+        """The patterns of a cache file (ValueError, TypeError: not one)."""
+        from ..wordlists import WordTable
+
+        maxlen, values, table, everything = marshal.loads(data)
+        if not (isinstance(maxlen, int) and isinstance(values, list) and type(everything) is bytes):
+            raise ValueError("not a pattern cache")
+        lookup = _PatternTable(WordTable(table), values)
+        return cls(lookup, maxlen, partial(marshal.loads, everything))
 
     def positions(self, word: str) -> list[int]:
         """Where ``word`` may be hyphenated: pyphen's ``Pyphen.positions`` (left=right=2)."""
+        if self._read_all is not None and word.lower() not in self._dict.cache:
+            self._new_words += 1  # (pyphen's positions() asks ~100 patterns of a new word)
+            if self._new_words > _TABLE_WORDS:
+                self._dict.patterns, self._read_all = self._read_all(), None
         right = len(word) - 2
         return [int(i) for i in self._dict.positions(word) if 2 <= i <= right]
+
+
+# New words a process hyphenates from the pattern table before it reads all patterns: a word
+# costs ~30 µs more there (German), reading them all ~13 ms; most processes ask about a few.
+_TABLE_WORDS = 100
+
+
+class _PatternTable:
+    """pyphen's patterns as ``HyphDict.positions`` asks them (``get``), from a hash table."""
+
+    def __init__(self, table: Any, values: list) -> None:
+        self._number = table.band  # pattern letters -> the number of their value, -1: none
+        self._values = values
+
+    def get(self, key: str) -> tuple[int, tuple[int, ...]] | None:
+        number = self._number(key)
+        return self._values[number] if number >= 0 else None
 
 
 @lru_cache(maxsize=1 << 16)

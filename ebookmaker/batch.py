@@ -180,15 +180,16 @@ def _preload() -> None:
     import pyphen  # noqa: F401  (imported by the hyphenation step on a worker's first book)
     from PIL import Image
 
-    from . import build, wordlists  # noqa: F401
+    from . import build, metrics, wordlists  # noqa: F401
     from .cover import draw_cover
     from .steps import noteareas
     from .writer import epub  # noqa: F401
 
     # Static, language-independent things every worker would otherwise build on its first
     # book: Pillow's image plugins, the glue-finding regex (~10 ms), wordfreq's data folder,
-    # the cover's empty page and JPEG encoder.
+    # the font's advance table, the cover's empty page and JPEG encoder.
     Image.preinit()
+    metrics._table()
     noteareas._glue_candidate_re()
     wordlists._data_dir()
     draw_cover("", [])

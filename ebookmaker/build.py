@@ -126,6 +126,8 @@ def find_cover(source: Path) -> Path | None:
     """``covers/<stem>.jpg|jpeg|png`` beside the input's folder or in the current folder."""
     stem = source.stem  # (once: pathlib computes it anew on every use)
     for folder in (source.parent.parent / "covers", source.parent / "covers", Path("covers")):
+        if not folder.is_dir():  # (mostly absent: one look instead of one per suffix)
+            continue
         for suffix in COVER_SUFFIXES:
             candidate = folder / f"{stem}{suffix}"
             if candidate.is_file():

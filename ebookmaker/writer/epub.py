@@ -15,9 +15,10 @@ Layout of the package (``EPUB/`` inside the zip)::
     style/book.css   ebookmaker/data/book.css
     images/cover.jpg the drawn cover (or the user's JPEG/PNG)
 
-ebooklib builds the package document, the NCX and the zip; the XHTML documents are built
-here with lxml (ebooklib's ``EpubHtml`` would re-parse them with the HTML parser and drop
-attributes on ``<html>``/``<body>``); the zip is made here too, for reproducibility.
+ebooklib builds the package document and the NCX; the XHTML documents are written here as
+text, laid out and escaped as lxml's pretty_print writes them (ebooklib's ``EpubHtml`` would
+re-parse them with the HTML parser and drop attributes on ``<html>``/``<body>``); the zip is
+made here too, for reproducibility.
 
 Notes — "aside per chapter". A reference is exactly::
 
@@ -87,13 +88,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ebooklib import epub
-from lxml import etree
 
 from ebookmaker.atomic import write_atomic
 from ebookmaker.cover import cover_from_bytes, draw_cover
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
     from typing import Any
 
 from ebookmaker.model import (
@@ -113,7 +113,6 @@ __all__ = ["book_identifier", "epub_bytes", "modified_timestamp", "write_epub"]
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 OPS_NS = "http://www.idpf.org/2007/ops"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-EPUB_TYPE = f"{{{OPS_NS}}}type"
 
 FALLBACK_MODIFIED = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 _COMPRESSED_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp")
@@ -504,52 +503,58 @@ def _add_metadata(out: epub.EpubBook, book: Book, pages: bool = False) -> None:
 # --- XHTML documents -------------------------------------------------------------------
 
 
-def _new_page(
-    ctx: _Context, title: str, body_type: str | None = None, body_class: str | None = None
-) -> tuple[etree._Element, etree._Element]:
-    """An XHTML root with head (title, stylesheet) and an empty body; returns (root, body)."""
-    root = etree.Element(f"{{{XHTML_NS}}}html", nsmap={None: XHTML_NS, "epub": OPS_NS})
-    root.set("lang", ctx.lang)
-    root.set(XML_LANG, ctx.lang)
-    head = _sub(root, "head")
-    _sub(head, "meta", charset="utf-8")
-    _sub(head, "title").text = _xml_safe(title)
-    _sub(head, "link", rel="stylesheet", type="text/css", href="style/book.css")
-    body = _sub(root, "body")
-    if body_type:
-        body.set(EPUB_TYPE, body_type)
-    if body_class:
-        body.set("class", body_class)
-    return root, body
+def _page(ctx: _Context, title: str, body_attrs: str, content: list[str]) -> bytes:
+    """An XHTML page: head (title, stylesheet) and a body with ``body_attrs`` holding
+    ``content``, the lines of :func:`_nested` elements.
+
+    The pages are written as text, byte for byte as lxml wrote the same tree (pretty_print,
+    libxml2's escaping, see :func:`_text`): ~1.7x faster than building an element tree of
+    every paragraph and serializing it.
+    """
+    lang = _attr(ctx.lang)
+    return "".join(
+        (
+            "<?xml version='1.0' encoding='utf-8'?>\n<!DOCTYPE html>\n",
+            f'<html xmlns="{XHTML_NS}" xmlns:epub="{OPS_NS}" lang="{lang}" xml:lang="{lang}">\n',
+            '  <head>\n    <meta charset="utf-8"/>\n',
+            f"    <title>{_text(_xml_safe(title))}</title>\n",
+            '    <link rel="stylesheet" type="text/css" href="style/book.css"/>\n  </head>\n',
+            *(f"  {line}\n" for line in _nested("body", body_attrs, content)),
+            "</html>\n",
+        )
+    ).encode()
 
 
-def _sub(parent: etree._Element, tag: str, **attrs: str) -> etree._Element:
-    return etree.SubElement(parent, f"{{{XHTML_NS}}}{tag}", attrs)
+def _nested(tag: str, attrs: str, children: list[str]) -> list[str]:
+    """The lines of an element ``<tag attrs>`` whose content is elements only (``children``,
+    their lines), laid out as pretty_print lays it out: each child on lines of its own,
+    indented by two spaces, or ``<tag/>`` without children. (An element holding text is
+    one line, whatever is inside: pretty_print leaves mixed content untouched.)
 
-
-def _serialize(root: etree._Element) -> bytes:
-    # pretty_print only indents element-only content; mixed content (<p>) is left untouched.
-    return etree.tostring(
-        root, encoding="utf-8", xml_declaration=True, doctype="<!DOCTYPE html>", pretty_print=True
-    )
+    >>> _nested("ol", ' class="x"', ["<li>a</li>"])
+    ['<ol class="x">', '  <li>a</li>', '</ol>']
+    """
+    if not children:
+        return [f"<{tag}{attrs}/>"]
+    return [f"<{tag}{attrs}>", *["  " + line for line in children], f"</{tag}>"]
 
 
 def _cover_xhtml(ctx: _Context, image_name: str) -> bytes:
-    root, body = _new_page(ctx, ctx.labels[2], body_type="cover", body_class="cover")
-    div = _sub(body, "div", **{"class": "cover"})
     authors = ", ".join(a for a in map(_clean, ctx.book.metadata.authors) if a)
     alt = f"{ctx.title} – {authors}" if authors else ctx.title
-    _sub(div, "img", src=image_name, alt=alt)
-    return _serialize(root)
+    image = f'<img src="{_attr(image_name)}" alt="{_attr(alt)}"/>'
+    return _page(
+        ctx,
+        ctx.labels[2],
+        ' epub:type="cover" class="cover"',
+        _nested("div", ' class="cover"', [image]),
+    )
 
 
 def _title_xhtml(ctx: _Context) -> bytes:
     meta = ctx.book.metadata
-    root, body = _new_page(ctx, ctx.title, body_type="frontmatter")
-    section = _sub(body, "section", **{"class": "titlepage", EPUB_TYPE: "titlepage"})
-    for author in (a for a in map(_clean, meta.authors) if a):
-        _sub(section, "p", **{"class": "author"}).text = author
-    _sub(section, "h1", **{"class": "title"}).text = ctx.title
+    lines = [f'<p class="author">{_text(a)}</p>' for a in map(_clean, meta.authors) if a]
+    lines.append(f'<h1 class="title">{_text(ctx.title)}</h1>')
     # The model says front holds only the lines after title/author/date; a reader that keeps
     # the title or author lines there too must not get them printed twice.
     known = {ctx.title.casefold(), *(_clean(a).casefold() for a in meta.authors)}
@@ -559,52 +564,49 @@ def _title_xhtml(ctx: _Context) -> bytes:
         human = _human_date(date, ctx.months)
         # A date the front already gives is printed as given, not twice.
         if not any(_is_date_line(line, date, human, meta.date.strip()) for line in front):
-            p = _sub(section, "p", **{"class": "date"})
-            p.text = ""  # keeps pretty_print from indenting the inline <time>
-            _sub(p, "time", datetime=meta.date.strip()).text = human
-    for line in front:
-        _sub(section, "p", **{"class": "front"}).text = line
-    return _serialize(root)
+            time = f'<time datetime="{_attr(meta.date.strip())}">{_text(human)}</time>'
+            lines.append(f'<p class="date">{time}</p>')
+    lines += [f'<p class="front">{_text(line)}</p>' for line in front]
+    section = _nested("section", ' class="titlepage" epub:type="titlepage"', lines)
+    return _page(ctx, ctx.title, ' epub:type="frontmatter"', section)
 
 
 def _nav_xhtml(ctx: _Context, toc: list[_TocEntry], parts: list[_Part]) -> bytes:
-    root, body = _new_page(ctx, ctx.labels[1], body_type="frontmatter")
-    nav = _sub(body, "nav", id="toc", role="doc-toc", **{EPUB_TYPE: "toc"})
-    _sub(nav, "h2").text = ctx.labels[1]
-    _nav_list(nav, toc)
+    heading = f"<h2>{_text(ctx.labels[1])}</h2>"
+    lines = _nested("nav", ' id="toc" role="doc-toc" epub:type="toc"', [heading, *_nav_list(toc)])
     # Landmarks let reading systems open the book at the text; not shown in the page.
-    landmarks = _sub(body, "nav", id="landmarks", hidden="hidden", **{EPUB_TYPE: "landmarks"})
-    _sub(landmarks, "h2").text = ctx.labels[4]
-    ol = _sub(landmarks, "ol")
+    landmarks: list[str] = []
     for href, kind, label in (
         ("cover.xhtml", "cover", ctx.labels[2]),
         ("title.xhtml", "titlepage", ctx.labels[3]),
         (parts[0].file_name, "bodymatter", ctx.title),
     ):
-        _sub(_sub(ol, "li"), "a", href=href, **{EPUB_TYPE: kind}).text = label
+        landmarks += _nav_item(href, label, attrs=f' epub:type="{kind}"')
+    heading = f"<h2>{_text(ctx.labels[4])}</h2>"
+    attrs = ' id="landmarks" hidden="hidden" epub:type="landmarks"'
+    lines += _nested("nav", attrs, [heading, *_nested("ol", "", landmarks)])
     if ctx.pages:
         # The pages of the source, for "go to page"; not shown in the page either.
-        page_list = _sub(
-            body,
-            "nav",
-            id="page-list",
-            role="doc-pagelist",
-            hidden="hidden",
-            **{EPUB_TYPE: "page-list"},
-        )
-        ol = _sub(page_list, "ol")
+        pages: list[str] = []
         for file_name, page_id, label in ctx.pages:
-            _sub(_sub(ol, "li"), "a", href=f"{file_name}#{page_id}").text = label
-    return _serialize(root)
+            pages += _nav_item(f"{file_name}#{page_id}", label)
+        attrs = ' id="page-list" role="doc-pagelist" hidden="hidden" epub:type="page-list"'
+        lines += _nested("nav", attrs, _nested("ol", "", pages))
+    return _page(ctx, ctx.labels[1], ' epub:type="frontmatter"', lines)
 
 
-def _nav_list(parent: etree._Element, entries: list[_TocEntry]) -> None:
-    ol = _sub(parent, "ol")
+def _nav_list(entries: list[_TocEntry]) -> list[str]:
+    items: list[str] = []
     for entry in entries:
-        li = _sub(ol, "li")
-        _sub(li, "a", href=entry.href).text = entry.title
-        if entry.children:
-            _nav_list(li, entry.children)
+        children = _nav_list(entry.children) if entry.children else []
+        items += _nav_item(entry.href, entry.title, children)
+    return _nested("ol", "", items)
+
+
+def _nav_item(href: str, label: str, children: Sequence[str] = (), attrs: str = "") -> list[str]:
+    """``<li>`` with a link (and a nested list)."""
+    link = f'<a href="{_attr(href)}"{attrs}>{_text(label)}</a>'
+    return _nested("li", "", [link, *children])
 
 
 def _split_parts(book: Book) -> list[_Part]:
@@ -636,14 +638,15 @@ def _split_parts(book: Book) -> list[_Part]:
 def _render_part(ctx: _Context, part: _Part, last: bool) -> bytes:
     """Render one body file: blocks, colophon, then the notes first referenced in it."""
     ctx.current_file = part.file_name
-    root, body = _new_page(ctx, ctx.title, body_type="bodymatter")
+    lines: list[str] = []  # the body's content (see _nested)
     heading_kind, quote_kind = BlockKind.HEADING, BlockKind.BLOCKQUOTE  # (read once, as above)
     for block in part.blocks:
         if block.kind is heading_kind:
             # A page that begins with the heading: its page break goes before the heading.
             content = list(block.content)
             while content and isinstance(content[0], PageBreak):
-                _page_break(ctx, body, content.pop(0))
+                if span := _page_break(ctx, content.pop(0)):
+                    lines.append(span)
             targets = [p for p in content if isinstance(p, TocTarget)]
             content = [p for p in content if not isinstance(p, PageBreak | TocTarget)]
             block = Block(block.kind, content, block.level, block.first_line, block.line_count)
@@ -652,16 +655,14 @@ def _render_part(ctx: _Context, part: _Part, last: bool) -> bytes:
             ctx.headings.append((part.file_name, level, hid, _heading_text(block)))
             # An outline entry naming this heading points at it.
             ctx.targets += [(part.file_name, hid, _clean(t.title), t.level) for t in targets]
-            element = _sub(body, f"h{level}", id=hid)
+            lines.append(f'<h{level} id="{hid}">{_inlines(ctx, block.content)}</h{level}>')
         elif block.kind is quote_kind:
-            element = _sub(_sub(body, "blockquote"), "p")
+            lines += _nested("blockquote", "", [f"<p>{_inlines(ctx, block.content)}</p>"])
         else:
-            element = _sub(body, "p")
-        _append_inlines(ctx, element, block.content)
+            lines.append(f"<p>{_inlines(ctx, block.content)}</p>")
     if part.colophon:
-        section = _sub(body, "section", **{"class": "colophon", EPUB_TYPE: "colophon"})
-        for block in part.colophon:
-            _append_inlines(ctx, _sub(section, "p"), block.content)
+        paragraphs = [f"<p>{_inlines(ctx, block.content)}</p>" for block in part.colophon]
+        lines += _nested("section", ' class="colophon" epub:type="colophon"', paragraphs)
 
     # Notes first referenced in this file, in book order; unreferenced notes go to the last.
     indexes = [
@@ -670,122 +671,102 @@ def _render_part(ctx: _Context, part: _Part, last: bool) -> bytes:
         if ctx.first_ref_file.get(i) == part.file_name or (last and i not in ctx.first_ref)
     ]
     if indexes:
-        section = _sub(body, "section", **{"class": "footnotes"})
-        _sub(section, "h2").text = ctx.labels[0]
+        notes = [f"<h2>{_text(ctx.labels[0])}</h2>"]
         for i in indexes:
-            _render_note(ctx, section, i)
-    return _serialize(root)
+            notes += _render_note(ctx, i)
+        lines += _nested("section", ' class="footnotes"', notes)
+    return _page(ctx, ctx.title, ' epub:type="bodymatter"', lines)
 
 
-def _append_inlines(ctx: _Context, parent: etree._Element, content: list[Inline]) -> None:
-    """Append text, note references and emphasis (``em``, ``strong``) to ``parent`` (text
-    goes into .text / .tail). Emphasis is always well-formed: a mark closing one that is
-    not innermost closes the inner ones and opens them again; what is open at the end of
-    the content ends there."""
-    last: etree._Element | None = parent[-1] if len(parent) else None  # text goes after it
-    parent.text = parent.text or ""  # mixed content: pretty_print must not indent inside
-    opened: list[tuple[str, etree._Element]] = []  # open emphasis: (kind, its parent)
-
-    def add_text(text: str) -> None:
-        text = _xml_safe(text)
-        if last is None:
-            parent.text = (parent.text or "") + text
-        else:
-            last.tail = (last.tail or "") + text
-
+def _inlines(ctx: _Context, content: list[Inline]) -> str:
+    """Text, note references and emphasis (``em``, ``strong``) as XHTML. Emphasis is always
+    well-formed: a mark closing one that is not innermost closes the inner ones and opens
+    them again; what is open at the end of the content ends there."""
+    out: list[str] = []
+    opened: list[str] = []  # open emphasis, innermost last
     for part in content:
         if isinstance(part, str):
-            add_text(part)
+            out.append(_text(_xml_safe(part)))
             continue
         if isinstance(part, StyleMark):
             if part.kind not in ("em", "strong"):
                 continue
-            kinds = [kind for kind, _ in opened]
-            if not part.opening and part.kind not in kinds:
+            if not part.opening and part.kind not in opened:
                 continue  # nothing of that kind is open
-            depth = len(kinds) if part.opening else len(kinds) - 1 - kinds[::-1].index(part.kind)
-            reopen = kinds[depth + 1 :]
+            if part.opening:
+                depth = len(opened)
+            else:
+                depth = len(opened) - 1 - opened[::-1].index(part.kind)
+            reopen = opened[depth + 1 :]
             while len(opened) > depth:  # close it and what is open inside it
-                last, parent = parent, opened.pop()[1]
+                out.append(f"</{opened.pop()}>")
             for kind in [part.kind] * part.opening + reopen:
-                opened.append((kind, parent))
-                parent, last = _sub(parent, kind), None
-                parent.text = ""
+                opened.append(kind)
+                out.append(f"<{kind}>")
             continue
         if isinstance(part, PageBreak):
-            span = _page_break(ctx, parent, part)
-            last = span if span is not None else last  # (an empty element is falsy)
+            out.append(_page_break(ctx, part))
             continue
         if isinstance(part, TocTarget):
-            last = _toc_anchor(ctx, parent, part)
+            out.append(_toc_anchor(ctx, part))
             continue
         index = ctx.note_index.get(part.note_id)
-        label = _clean(part.label) or (str(index + 1) if index is not None else "")
+        label = _text(_clean(part.label) or (str(index + 1) if index is not None else ""))
         if index is None:
-            add_text(label)  # no such note: keep what was printed, without a broken link
+            out.append(label)  # no such note: keep what was printed, without a broken link
             continue
         ref_id = ctx.new_ref_id(index)
         # The note is in the file of its first reference: a later one in another file names it.
         note_file = ctx.first_ref_file[index]
         target = "" if note_file == ctx.current_file else note_file
-        last = _sub(
-            parent,
-            "a",
-            href=f"{target}#{ctx.note_id(index)}",
-            id=ref_id,
-            role="doc-noteref",
-            **{EPUB_TYPE: "noteref"},
+        out.append(
+            f'<a href="{_attr(target)}#{ctx.note_id(index)}" id="{ref_id}" role="doc-noteref"'
+            f' epub:type="noteref">{label}</a>'
         )
-        last.text = label
+    out += [f"</{kind}>" for kind in reversed(opened)]
+    return "".join(out)
 
 
-def _page_break(ctx: _Context, parent: etree._Element, page: PageBreak) -> etree._Element | None:
-    """The empty ``<span epub:type="pagebreak">`` of a page (none for an empty label)."""
+def _page_break(ctx: _Context, page: PageBreak) -> str:
+    """The empty ``<span epub:type="pagebreak">`` of a page ("" for an empty label)."""
     label = _clean(page.label)
     if not label:
-        return None
-    return _sub(
-        parent,
-        "span",
-        id=ctx.new_page_id(label),
-        role="doc-pagebreak",
-        **{EPUB_TYPE: "pagebreak", "aria-label": label},
+        return ""
+    page_id = ctx.new_page_id(label)
+    return (
+        f'<span id="{page_id}" role="doc-pagebreak" epub:type="pagebreak"'
+        f' aria-label="{_attr(label)}"/>'
     )
 
 
-def _toc_anchor(ctx: _Context, parent: etree._Element, target: TocTarget) -> etree._Element:
+def _toc_anchor(ctx: _Context, target: TocTarget) -> str:
     """An empty ``<span id="toc-1">`` where an outline entry without a heading points."""
     anchor_id = f"toc-{len(ctx.targets) + 1}"
     ctx.targets.append((ctx.current_file, anchor_id, _clean(target.title), target.level))
-    return _sub(parent, "span", id=anchor_id)
+    return f'<span id="{anchor_id}"/>'
 
 
-def _render_note(ctx: _Context, section: etree._Element, index: int) -> None:
-    """One ``aside`` per note: label as backlink first (if referenced), then the text."""
+def _render_note(ctx: _Context, index: int) -> list[str]:
+    """One ``aside`` per note (its lines): label as backlink first (if referenced), then
+    the text."""
     note: Note = ctx.book.notes[index]
-    aside = _sub(
-        section, "aside", id=ctx.note_id(index), role="doc-footnote", **{EPUB_TYPE: "footnote"}
-    )
     paragraphs = [p for p in re.split(r"\n\s*\n", _xml_safe(note.text)) if p.strip()] or [""]
     label = _clean(note.label) or _clean(note.id) or str(index + 1)
-    first = _sub(aside, "p")
     ref = ctx.first_ref.get(index)
+    link = f'<a href="#{_attr(ref)}" role="doc-backlink">{_text(label)}</a>' if ref else ""
     if note.content:  # the note's text with its emphasis (one paragraph)
-        if ref:
-            link = _sub(first, "a", href=f"#{ref}", role="doc-backlink")
-            link.text, link.tail = label, " "
-        else:
-            first.text = f"{label} "
-        _append_inlines(ctx, first, note.content)
-        return
-    if ref:
-        link = _sub(first, "a", href=f"#{ref}", role="doc-backlink")
-        link.text = label
-        link.tail = f" {paragraphs[0].strip()}".rstrip() or None
+        start = f"{link} " if ref else _text(f"{label} ")
+        first = [f"<p>{start}{_inlines(ctx, note.content)}</p>"]
+    elif ref and not paragraphs[0].strip():
+        first = _nested("p", "", [link])  # the link alone: an element-only <p>
+    elif ref:
+        first = [f"<p>{link}{_text(' ' + paragraphs[0].strip())}</p>"]
     else:
-        first.text = f"{label} {paragraphs[0].strip()}".rstrip()
-    for text in paragraphs[1:]:
-        _sub(aside, "p").text = text.strip()
+        first = [f"<p>{_text(f'{label} {paragraphs[0].strip()}'.rstrip())}</p>"]
+    if not note.content:
+        first += [f"<p>{_text(text.strip())}</p>" for text in paragraphs[1:]]
+    attrs = f' id="{ctx.note_id(index)}" role="doc-footnote" epub:type="footnote"'
+    return _nested("aside", attrs, first)
 
 
 def _toc_entries(ctx: _Context, parts: list[_Part]) -> list[_TocEntry]:
@@ -847,13 +828,46 @@ def _heading_text(block: Block) -> str:
 
 
 def _xml_safe(text: str) -> str:
-    """Drop characters XML 1.0 cannot hold (lxml would refuse them, readers would choke)."""
+    """Drop characters XML 1.0 cannot hold (parsers would refuse them, readers would choke)."""
     return _XML_FORBIDDEN_RE.sub("", text)
 
 
 def _clean(text: str) -> str:
     """XML-safe with whitespace collapsed: for metadata and one-line labels."""
     return " ".join(_xml_safe(text).split())
+
+
+def _text(text: str) -> str:
+    r"""``text`` (XML-safe) as character data, escaped as libxml2 escapes it.
+
+    >>> _text("a < b & c > d\r")
+    'a &lt; b &amp; c &gt; d&#13;'
+    """
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    )
+
+
+_ATTR_ESCAPES = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        '"': "&quot;",
+        "\n": "&#10;",
+        "\r": "&#13;",
+        "\t": "&#9;",
+    }
+)
+
+
+def _attr(value: str) -> str:
+    r"""``value`` (XML-safe) as an attribute value in double quotes, escaped as libxml2 does.
+
+    >>> _attr('say "x"\n')
+    'say &quot;x&quot;&#10;'
+    """
+    return value.translate(_ATTR_ESCAPES)
 
 
 def _language(value: str) -> str:

@@ -848,26 +848,20 @@ def _text(text: str) -> str:
     )
 
 
-_ATTR_ESCAPES = str.maketrans(
-    {
-        "&": "&amp;",
-        "<": "&lt;",
-        ">": "&gt;",
-        '"': "&quot;",
-        "\n": "&#10;",
-        "\r": "&#13;",
-        "\t": "&#9;",
-    }
-)
-
-
 def _attr(value: str) -> str:
     r"""``value`` (XML-safe) as an attribute value in double quotes, escaped as libxml2 does.
 
     >>> _attr('say "x"\n')
     'say &quot;x&quot;&#10;'
     """
-    return value.translate(_ATTR_ESCAPES)
+    # (Seven replace() calls cost a quarter of one str.translate() with a table.)
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return (
+        value.replace('"', "&quot;")
+        .replace("\n", "&#10;")
+        .replace("\r", "&#13;")
+        .replace("\t", "&#9;")
+    )
 
 
 def _language(value: str) -> str:

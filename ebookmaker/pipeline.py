@@ -160,8 +160,9 @@ def _report_styles(book: Book, report: Report) -> None:
 
 def _forget_lines() -> None:
     """Empty the caches keyed by a printed line's text (its width, its words): they serve the
-    steps of one document, and another book shares few of its lines. (A batch of copies of
-    one book would otherwise be measured faster than a batch of different books.)"""
+    reader and the steps of one document, and another book shares few of its lines. (A batch
+    of copies of one book would otherwise be measured faster than a batch of different books.)
+    Called before a document is read."""
     from .metrics import text_width
     from .steps.hyphenation import _line_words
 

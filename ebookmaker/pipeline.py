@@ -9,7 +9,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .explain import Report
-from .model import Block, BlockKind, Book, Line, Metadata, Note, Role, SourceDocument, TocTarget
+from .model import (
+    Block,
+    BlockKind,
+    Book,
+    Line,
+    Metadata,
+    Note,
+    NoteRef,
+    Role,
+    SourceDocument,
+    StyleMark,
+    TocTarget,
+)
 from .readers import normalize_text, read_text
 from .steps.artefacts import remove_page_artefacts
 from .steps.joined_hyphens import restore_joined_hyphens
@@ -18,7 +30,7 @@ from .steps.noteareas import find_note_areas
 from .steps.notes import gather_notes, link_notes
 from .steps.outline import follow_outline
 from .steps.pagebreaks import page_labels
-from .steps.paragraphs import unwrap
+from .steps.paragraphs import _join_into, _merge_text, line_parts, unwrap
 from .steps.structure import mark_structure
 from .steps.titleblock import metadata_from_front, split_colophon, split_front
 
@@ -42,6 +54,7 @@ def convert_text(text: str, options: Options | None = None, name: str = "") -> t
     """Convert extracted text to a :class:`Book`; the report explains the decisions."""
     options = options or Options()
     report = Report()
+    _forget_lines()  # (before reading: the widths a reader measures serve the steps too)
     text = normalize_text(text)
     doc = read_text(text, name=name, shape=options.input_format)
     report.add("reader", "shape", doc.shape, evidence=f"{len(doc.pages)} pages")
@@ -54,6 +67,7 @@ def convert_pdf(data: bytes, options: Options | None = None, name: str = "") -> 
 
     options = options or Options()
     report = Report()
+    _forget_lines()
     doc = read_pdf(data, name=name)
     report.add("reader", "shape", doc.shape, evidence=f"{len(doc.pages)} pages")
     return convert_document(doc, options, report, pdf_meta=pdf_metadata(data)), report
@@ -62,8 +76,8 @@ def convert_pdf(data: bytes, options: Options | None = None, name: str = "") -> 
 def convert_document(
     doc: SourceDocument, options: Options, report: Report, pdf_meta: dict | None = None
 ) -> Book:
-    """Run the cleaning steps on a reader's document and assemble the book."""
-    _forget_lines()
+    """Run the cleaning steps on a reader's document and assemble the book (the caller
+    empties the line caches before it reads the document: :func:`_forget_lines`)."""
     # (Enum members read once: a look-up like Role.HEADER costs ~90 ns in Python 3.11.)
     reader_artefacts = (Role.PAGE_NUMBER, Role.HEADER)
     for line in doc.lines():
@@ -130,8 +144,6 @@ def _detect_language(doc: SourceDocument, report: Report) -> str:
 
 def _report_styles(book: Book, report: Report) -> None:
     """Say how much emphasis (italic, bold: the PDF's fonts) the book keeps, if any."""
-    from .model import StyleMark
-
     count = {"em": 0, "strong": 0}
     for content in [b.content for b in book.blocks] + [n.content for n in book.notes]:
         for part in content:
@@ -148,8 +160,9 @@ def _report_styles(book: Book, report: Report) -> None:
 
 def _forget_lines() -> None:
     """Empty the caches keyed by a printed line's text (its width, its words): they serve the
-    steps of one document, and another book shares few of its lines. (A batch of copies of
-    one book would otherwise be measured faster than a batch of different books.)"""
+    reader and the steps of one document, and another book shares few of its lines. (A batch
+    of copies of one book would otherwise be measured faster than a batch of different books.)
+    Called before a document is read."""
     from .metrics import text_width
     from .steps.hyphenation import _line_words
 
@@ -189,9 +202,6 @@ def _hyphen_decider(doc: SourceDocument, language: str):
 
 def _note_text(draft, decide, report: Report) -> Note:
     """Unwrap a note's lines into one text, resolving its line-end hyphens."""
-    from .model import StyleMark
-    from .steps.paragraphs import _join_into, _merge_text, line_parts
-
     parts: list = []
     for line in draft.lines:
         # The note's own text, with its emphasis (a note line has no markers of its own).
@@ -222,8 +232,6 @@ def _apply_options(meta: Metadata, options: Options) -> None:
 
 
 def _check_references(book: Book, report: Report) -> None:
-    from .model import NoteRef
-
     ids = {note.id for note in book.notes}
     for block in book.blocks:
         for part in block.content:

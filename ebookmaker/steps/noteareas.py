@@ -24,6 +24,7 @@ Everything is linear in the number of lines.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -43,13 +44,16 @@ _ALONE_RE = re.compile(r"^(\d{1,3}|[*†‡§‖¶]{1,3})$")
 _GLUED_RE = re.compile(r"^(\d{1,3})(?=[^\W\d_]|[\"“”„«»‘’'(\[])")
 _SPACED_RE = re.compile(r"^(\d{1,3})\s+(?=[^\W\d_]|[\"“”„«»‘’'(\[])")
 _SYMBOL_START_RE = re.compile(r"^([*†‡§‖¶]{1,3})\s*(?=[^\W\d_]|[\"“”„«»‘’'(\[])")
-_NUMBER_RE = re.compile(r"(?<!\d)(\d{1,3})(?!\d)")
+# Runs of digits; one of over three digits (a year, a figure) is no marker. (The run, then
+# its length: a pattern that starts with a look-behind is tried at every position.)
+_DIGITS_RE = re.compile(r"\d+")
 _SYMBOL_RE = re.compile(r"[*†‡§‖¶]{1,3}")
 _PUNCT_BEFORE = ".,;:!?)\"'’”»"
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _END_LABEL_RE = re.compile(r"^(.*[^\W\d_]) ?(\d{1,3}|[*†‡§‖¶]{1,3})$")
 # Lines' markers for any() in C, not a generator per line.
 _MARKERS = attrgetter("markers")
+_TEXT = attrgetter("text")
 _BRACKET_RE = re.compile(r"[()\[\]]")
 _MAY_HOLD_MARKER_RE = re.compile(r"[\d*†‡§‖¶]")  # what a number or symbol marker needs
 
@@ -159,13 +163,15 @@ def _marker_candidates(text: str) -> tuple[MarkerCandidate, ...]:
     if not _MAY_HOLD_MARKER_RE.search(text):
         return ()
     found: list[MarkerCandidate] = []
-    for m in _NUMBER_RE.finditer(text):
+    for m in _DIGITS_RE.finditer(text):
         start, end = m.span()
+        if end - start > 3:
+            continue
         after = text[end : end + 1]
         if after and not (after.isspace() or after in ",.;:)!?\"'’”»"):
             continue  # "2nd", "5–9", "12a"
         if _after_word(text, start):
-            found.append(MarkerCandidate(m.group(1), "glued", start, end, start))
+            found.append(MarkerCandidate(m.group(), "glued", start, end, start))
         elif (
             start >= 2
             and text[start - 1] == " "
@@ -175,7 +181,7 @@ def _marker_candidates(text: str) -> tuple[MarkerCandidate, ...]:
             )
             and (not after or after.isspace() or after in ",.;:)\"'’”»")
         ):
-            found.append(MarkerCandidate(m.group(1), "spaced", start - 1, end, start - 1))
+            found.append(MarkerCandidate(m.group(), "spaced", start - 1, end, start - 1))
     for m in _SYMBOL_RE.finditer(text):
         start, end = m.span()
         after = text[end : end + 2]
@@ -717,7 +723,9 @@ def _texts_before_labels(
 
 def _body_width(lines: list[Line]) -> float:
     """The median length of lines that look like full body lines (40–159 characters)."""
-    lengths = sorted(len(line.text) for line in lines if 40 <= len(line.text) < 160)
+    # All lengths sorted in C; those of full lines are a slice of them.
+    lengths = sorted(map(len, map(_TEXT, lines)))
+    lengths = lengths[bisect_left(lengths, 40) : bisect_left(lengths, 160)]
     return float(lengths[len(lengths) // 2]) if lengths else 0.0
 
 

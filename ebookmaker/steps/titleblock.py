@@ -51,6 +51,9 @@ MONTH_DAY_YEAR_RE = re.compile(
 )
 ISO_DATE_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 YEAR_RE = re.compile(r"\b(1[4-9]\d\d|20\d\d)\b")
+# Every date has a digit: a text without one skips the date patterns (each is tried at
+# every word of the text, with its dozens of month names).
+_DIGIT_RE = re.compile(r"\d")
 
 # Credit words of translators, per language; the name follows.
 TRANSLATOR_RE = re.compile(
@@ -67,6 +70,8 @@ NAME_JOIN_RE = re.compile(r"\s+(?:and|och|og|und|et|y|e|en|i|и)\s+|\s*&\s*|,\s*
 
 def parse_date(text: str) -> str:
     """An ISO 8601 date from the last full date in ``text``, or a year; "" when none."""
+    if not _DIGIT_RE.search(text):
+        return ""
     found: list[tuple[int, str]] = []
     for m in DAY_MONTH_YEAR_RE.finditer(text):
         day, month, year = int(m.group(1)), MONTHS[m.group(2).lower()], int(m.group(3))
@@ -86,6 +91,8 @@ def parse_date(text: str) -> str:
 
 def is_date_line(text: str) -> bool:
     """True when a line is only a date (or a year), like "6 september 1935"."""
+    if not _DIGIT_RE.search(text):
+        return False
     rest = DAY_MONTH_YEAR_RE.sub("", text)
     rest = MONTH_DAY_YEAR_RE.sub("", rest)
     rest = ISO_DATE_RE.sub("", rest)

@@ -47,6 +47,7 @@ __all__ = [
     "write_cache_file",
     "frequencies",
     "frequency_table",
+    "frequency_rows",
     "combined_table",
     "table",
     "zipf",
@@ -194,15 +195,11 @@ class WordTable:
             out.append(row)
         return out
 
-    def column_bands(self, keys: list[tuple[bytes, int]]) -> list[list[int]]:
-        """The bands of many words in each column (one list per column), -1 where absent."""
+    def band_rows(self, keys: list[tuple[bytes, int]]) -> list[memoryview | None]:
+        """Each word's bands, one per column (:data:`_ABSENT` where that list lacks the
+        word), or None where no list has it."""
         bands, columns = self._bands, self.columns
-        absent = [_ABSENT] * columns
-        rows = [bands[row : row + columns] if row >= 0 else absent for row in self.rows(keys)]
-        return [
-            [-1 if band == _ABSENT else band for band in column]
-            for column in zip(*rows, strict=True)
-        ] or [[] for _ in range(columns)]
+        return [bands[row : row + columns] if row >= 0 else None for row in self.rows(keys)]
 
 
 def _byte_order() -> bytes:
@@ -427,37 +424,51 @@ def frequencies(words: Iterable[str], language: str, wordlist: str = "small") ->
 def frequency_table(
     words: Iterable[str], languages: Iterable[str], wordlist: str = "small"
 ) -> list[list[float]]:
-    """:func:`frequencies` of ``words`` in each of ``languages`` (one list per language),
+    """:func:`frequencies` of ``words`` in each of ``languages`` (one list per language)."""
+    languages = tuple(languages)
+    rows = frequency_rows(words, languages, wordlist)
+    return [list(column) for column in zip(*rows, strict=True)] or [[] for _ in languages]
+
+
+def frequency_rows(
+    words: Iterable[str], languages: Iterable[str], wordlist: str = "small"
+) -> list[tuple[float, ...]]:
+    """For each word, its :func:`frequencies` in each of ``languages`` (a tuple per word),
     each word encoded and hashed once for all languages."""
     words = list(words)
+    languages = tuple(languages)
     names = tuple(_LIST_ALIASES.get(language, language) for language in languages)
     combined = combined_table(wordlist, names) if len(names) > 1 else None
     if combined is not None:
         encoded = [word.encode("utf-8", "surrogatepass") for word in words]
-        columns = combined.column_bands(list(zip(encoded, map(crc32, encoded), strict=True)))
-        return [[_FREQ_OF_BAND[band] for band in column] for column in columns]
+        rows = combined.band_rows(list(zip(encoded, map(crc32, encoded), strict=True)))
+        # A word's bands become its frequencies in one C-level map.
+        freq = _FREQ_OF_BAND.__getitem__
+        none = (0.0,) * len(names)
+        return [none if bands is None else tuple(map(freq, bands)) for bands in rows]
     keys: list[tuple[bytes, int]] | None = None
-    out = []
+    columns = []
     for language in languages:
         words_table = table(wordlist, _LIST_ALIASES.get(language, language))
         if words_table is None:
             from wordfreq import get_frequency_dict
 
             freqs = get_frequency_dict(language, wordlist)
-            out.append([freqs.get(w, 0.0) for w in words])
+            columns.append([freqs.get(w, 0.0) for w in words])
             continue
         if keys is None:
             encoded = [word.encode("utf-8", "surrogatepass") for word in words]
             keys = list(zip(encoded, map(crc32, encoded), strict=True))
-        out.append([_FREQ_OF_BAND[band] for band in words_table.bands(keys)])
-    return out
+        columns.append([_FREQ_OF_BAND[band] for band in words_table.bands(keys)])
+    return list(zip(*columns, strict=True)) if columns else [() for _ in words]
 
 
 class _FreqOfBand(dict):
-    """band → wordfreq's frequency (``cB_to_freq``), 0.0 for -1 (absent), computed once."""
+    """band → wordfreq's frequency (``cB_to_freq``), 0.0 for -1 and :data:`_ABSENT` (no such
+    word), computed once."""
 
     def __missing__(self, band: int) -> float:
-        freq = self[band] = 10 ** (-band / 100) if band >= 0 else 0.0
+        freq = self[band] = 10 ** (-band / 100) if band >= 0 and band != _ABSENT else 0.0
         return freq
 
 

@@ -95,7 +95,7 @@ _MEMO_WORDS = 20_000
 
 def _frequencies(words: list[str], languages: tuple[str, ...]) -> list[list[float]]:
     """``wordlists.frequencies(words, lang, "small")`` for each of ``languages``, memoized."""
-    from ..wordlists import frequency_table
+    from ..wordlists import frequency_rows
 
     memo = _MEMO.setdefault(languages, {})
     new = [word for word in words if word not in memo]
@@ -103,7 +103,6 @@ def _frequencies(words: list[str], languages: tuple[str, ...]) -> list[list[floa
         if len(memo) + len(new) > _MEMO_WORDS:
             memo.clear()
             new = words  # (the words known before are gone too)
-        columns = frequency_table(new, languages, "small")
-        memo.update(zip(new, zip(*columns, strict=True), strict=True))
+        memo.update(zip(new, frequency_rows(new, languages, "small"), strict=True))
     rows = [memo[word] for word in words]
     return [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in languages]

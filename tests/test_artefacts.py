@@ -236,3 +236,21 @@ def test_first_page_header_with_its_number_dropped() -> None:
     doc = _doc([[f"Running Title {i + 1}", *body(i)] for i in range(4)])
     remove_page_artefacts(doc, Report())
     assert _roles(doc) == [(f"Running Title {i}", "header") for i in (1, 2, 3, 4)]
+
+
+def test_a_repeated_second_half_of_a_broken_word_is_no_footer() -> None:
+    """Found by the fuzz: the same fragment under 'kollektiv-' at two page bottoms is the
+    rest of the word, not a running footer (a footer does not carry on a broken word)."""
+    pages = [["Och.", *body(0), "1"]] + [
+        [*body(i), f"{word} samhällsutvecklingen kollektiv-", "iseringen och.", str(i + 1)]
+        for i, word in ((1, "Och"), (2, "Men"))
+    ]
+    doc = _doc(pages)
+    remove_page_artefacts(doc, Report())
+    assert _roles(doc) == [("1", "page-number"), ("2", "page-number"), ("3", "page-number")]
+    # A true footer under a broken word on one page, under whole lines on the others, goes.
+    pages = [[*body(i), f"{body(i)[1]} Then more", "www.example.org", str(i + 1)] for i in range(4)]
+    pages[2][-3] = "Och samhällsutvecklingen kollektiv-"
+    doc = _doc(pages)
+    remove_page_artefacts(doc, Report())
+    assert [text for text, role in _roles(doc) if role == "header"] == ["www.example.org"] * 3

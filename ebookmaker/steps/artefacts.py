@@ -320,6 +320,21 @@ def mark_running_lines(
     running = {item: count for item, count in seen.items() if count >= needed}
     if not running:
         return
+    # A line that, wherever it repeats, carries on a word broken by a hyphen on the line above
+    # is text that happens to repeat ("kollektiv-" / "iseringen och."), not a running line.
+    carried = {
+        key
+        for key, _ in running
+        if all(
+            _carries_broken_word(page, line)
+            for page, window in zip(later, windows[1:], strict=True)
+            for line, other, _ in window
+            if other == key
+        )
+    }
+    running = {item: count for item, count in running.items() if item[0] not in carried}
+    if not running:
+        return
     what = "running header" if position == "top" else "running footer"
     for page, window in zip(pages, windows, strict=True):
         done: set[str] = set()
@@ -350,6 +365,26 @@ def mark_running_lines(
                 continue
             line.role = Role.HEADER
             report.add(STEP, "drop", line.text, evidence=evidence, line=line.number)
+
+
+def _carries_broken_word(page: Page, line: Line) -> bool:
+    """Does ``line`` start in lower case under a line of ``page`` that ends in a hyphen
+    after a letter (the second half of a broken word)?
+
+    >>> page = Page(3, lines=[Line("Samhällets kollektiv-", 3), Line("iseringen och.", 3)])
+    >>> _carries_broken_word(page, page.lines[1]), _carries_broken_word(page, page.lines[0])
+    (True, False)
+    """
+    if not line.text.lstrip()[:1].islower():
+        return False
+    lines = page.lines
+    for index in range(len(lines) - 1, 0, -1):  # (running lines sit near an edge)
+        if lines[index] is line:
+            return _BROKEN_END_RE.search(lines[index - 1].text) is not None
+    return False
+
+
+_BROKEN_END_RE = re.compile(r"[^\W\d_]-\s*$")
 
 
 def _number_variants(text: str, page: Page) -> list[tuple]:

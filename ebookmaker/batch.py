@@ -378,12 +378,14 @@ def run_in_process(tasks: list[Task]) -> Runner:
 
 
 def run_in_pool(tasks: list[Task], jobs: int, leftovers: list[tuple[int, dict]]) -> Runner:
-    """Worker processes, each handed one book at a time through its own pipe (and its
-    answer back the same way: a quarter of a millisecond less per book than
-    concurrent.futures' queues and threads). A worker that dies fails its book only and
-    is replaced. On Ctrl-C (or when the consumer stops) books finished but not yet handed
-    out go to ``leftovers`` (so they are recorded), and the workers are stopped at once
-    rather than finishing their book."""
+    """Worker processes, each handed its books through its own pipe (and its answers back
+    the same way: a quarter of a millisecond less per book than concurrent.futures' queues
+    and threads), one book ahead: a worker finds its next book waiting when it finishes one,
+    instead of idling while the parent wakes up to send it (1-2 % of a worker's time). A
+    worker that dies fails the book it was building only (the one waiting for it goes to
+    another worker) and is replaced. On Ctrl-C (or when the consumer stops) books finished
+    but not yet handed out go to ``leftovers`` (so they are recorded), and the workers are
+    stopped at once rather than finishing their book."""
     import multiprocessing
     from multiprocessing.connection import wait
 
@@ -391,16 +393,17 @@ def run_in_pool(tasks: list[Task], jobs: int, leftovers: list[tuple[int, dict]])
     context = multiprocessing.get_context()
     queue = deque(enumerate(tasks))
     workers: dict = {}  # the parent's end of each worker's pipe -> the worker
-    busy: dict = {}  # pipe -> index of the book its worker is building
+    busy: dict[object, deque[int]] = {}  # pipe -> the books sent to its worker, in order
 
     def hand_out(conn) -> None:
-        if queue:
+        sent = busy.setdefault(conn, deque())
+        while queue and len(sent) < _IN_FLIGHT:
             index, task = queue.popleft()
-            busy[conn] = index
+            sent.append(index)
             try:
                 conn.send(task)
             except OSError:
-                pass  # the worker is gone: reading its pipe's end fails the book below
+                return  # the worker is gone: reading its pipe's end fails the book below
 
     def start_worker() -> None:
         conn, child_end = context.Pipe()
@@ -415,23 +418,29 @@ def run_in_pool(tasks: list[Task], jobs: int, leftovers: list[tuple[int, dict]])
             start_worker()
         while busy:
             for conn in wait(list(busy)):
-                index = busy.pop(conn)
+                sent = busy[conn]
+                index = sent.popleft()
                 try:
                     answer = conn.recv()
                 except (EOFError, OSError):
                     answer = _failure(tasks[index], "worker process died (crash or out of memory)")
+                    del busy[conn]
+                    queue.extendleft(reversed([(i, tasks[i]) for i in sent]))  # never started
                     workers.pop(conn).join()
                     conn.close()
                     if queue:
                         start_worker()
                 else:
-                    hand_out(conn)
+                    if sent or queue:
+                        hand_out(conn)
+                    else:
+                        del busy[conn]
                 yield index, answer
     except BaseException:
-        for conn, index in busy.items():
+        for conn, sent in busy.items():
             try:
-                if conn.poll():
-                    leftovers.append((index, conn.recv()))
+                while sent and conn.poll():
+                    leftovers.append((sent.popleft(), conn.recv()))
             except (EOFError, OSError):
                 pass
         _stop_workers(list(workers.values()))
@@ -446,6 +455,9 @@ def run_in_pool(tasks: list[Task], jobs: int, leftovers: list[tuple[int, dict]])
         for conn, worker in workers.items():
             worker.join()
             conn.close()
+
+
+_IN_FLIGHT = 2  # books sent to a worker at a time: the one it builds, the next one waiting
 
 
 def _worker_loop(conn) -> None:

@@ -394,6 +394,12 @@ def main() -> int:
         default="ebookmaker,pandoc,calibre",
         help="comma-separated subset of ebookmaker,pandoc,calibre",
     )
+    ap.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="batch rounds, the tools in turn; each tool's median round is reported (default 3)",
+    )
     ap.add_argument("--seed-runs", type=int, default=10)
     ap.add_argument(
         "--scale-mb",
@@ -425,6 +431,20 @@ def main() -> int:
             shutil.rmtree(work, ignore_errors=True)
 
 
+def _median_round(rounds: list[Row]) -> Row:
+    """The round of median wall time (its CPU and memory with it), its note saying the spread."""
+    ordered = sorted(rounds, key=lambda r: r.wall)
+    row = ordered[(len(ordered) - 1) // 2]
+    if len(rounds) > 1:
+        rates = [r.books_s for r in rounds]
+        cpus = [1000 * r.cpu / r.books for r in rounds]
+        row.note += (
+            f"; median of {len(rounds)} rounds (books/s {min(rates):.1f}-{max(rates):.1f},"
+            f" CPU ms/book {min(cpus):.0f}-{max(cpus):.0f})"
+        )
+    return row
+
+
 def bench(args, tools: list[str], texts: list[Path], work: Path) -> int:
     batch_dir = work / "batch" / "in"
     files = make_batch(texts, args.copies, batch_dir)
@@ -449,58 +469,68 @@ def bench(args, tools: list[str], texts: list[Path], work: Path) -> int:
             print(f"{name}: {tool_version(cmd)}")
     print(flush=True)
 
-    rows: dict[str, Row] = {}
-    if "ebookmaker" in tools:
-        print("… ebookmaker batch", file=sys.stderr, flush=True)
-        rows["ebookmaker"] = ebookmaker_batch(
-            files, batch_dir, work / "batch" / "ebookmaker", args.jobs
-        )
-    if "pandoc" in tools:
-        if shutil.which("pandoc"):
+    def one_batch(tool: str, out: Path) -> Row | None:
+        """The batch built by ``tool`` into ``out`` (None: the tool is not installed)."""
+        if tool == "ebookmaker":
+            print("… ebookmaker batch", file=sys.stderr, flush=True)
+            return ebookmaker_batch(files, batch_dir, out, args.jobs)
+        if tool == "pandoc":
+            if not shutil.which("pandoc"):
+                print("pandoc: not installed (apt-get install -y pandoc)")
+                return None
             subset = files[: args.pandoc_subset] if args.pandoc_subset else files
             print("… pandoc batch", file=sys.stderr, flush=True)
-            rows["pandoc"] = per_book_pool(
+            row = per_book_pool(
                 "pandoc",
                 subset,
-                work / "batch" / "pandoc",
+                out,
                 args.jobs,
                 lambda f, o: ["pandoc", "-f", "markdown", "-o", str(o), str(f)],
             )
             if len(subset) < len(files):
-                rows["pandoc"].note = f"subset of {len(subset)}, throughput extrapolated"
+                row.note = f"subset of {len(subset)}, throughput extrapolated"
             else:
-                rows["pandoc"].note = "one process per book"
-        else:
-            print("pandoc: not installed (apt-get install -y pandoc)")
-    if "calibre" in tools:
-        if shutil.which("ebook-convert"):
-            n = args.calibre_subset or len(files)
-            subset = files[:n]
-            print(f"… calibre on {len(subset)} books", file=sys.stderr, flush=True)
-            rows["calibre"] = per_book_pool(
-                "calibre",
-                subset,
-                work / "batch" / "calibre",
-                args.jobs,
-                lambda f, o: [
-                    "ebook-convert",
-                    str(f),
-                    str(o),
-                    "--formatting-type",
-                    "plain",
-                    "--enable-heuristics",
-                ],
-                env=CALIBRE_ENV,
-            )
-            if len(subset) < len(files):
-                rows["calibre"].note = (
-                    f"SUBSET of {len(subset)} books; {len(files)} extrapolated: "
-                    f"{len(files) / rows['calibre'].books_s:.0f} s"
-                )
-            else:
-                rows["calibre"].note = "one process per book"
-        else:
+                row.note = "one process per book"
+            return row
+        if not shutil.which("ebook-convert"):
             print("calibre: not installed (apt-get install -y calibre)")
+            return None
+        subset = files[: args.calibre_subset or len(files)]
+        print(f"… calibre on {len(subset)} books", file=sys.stderr, flush=True)
+        row = per_book_pool(
+            "calibre",
+            subset,
+            out,
+            args.jobs,
+            lambda f, o: [
+                "ebook-convert",
+                str(f),
+                str(o),
+                "--formatting-type",
+                "plain",
+                "--enable-heuristics",
+            ],
+            env=CALIBRE_ENV,
+        )
+        if len(subset) < len(files):
+            row.note = (
+                f"SUBSET of {len(subset)} books; {len(files)} extrapolated: "
+                f"{len(files) / row.books_s:.0f} s"
+            )
+        else:
+            row.note = "one process per book"
+        return row
+
+    # Rounds of the tools in turn: a load that comes and goes on a shared machine then falls
+    # on every tool alike, and each tool's median round is the one reported.
+    runs: dict[str, list[Row]] = {}
+    for round_no in range(max(1, args.rounds)):
+        for tool in ("ebookmaker", "pandoc", "calibre"):
+            if tool in tools and (round_no == 0 or tool in runs):
+                row = one_batch(tool, work / "batch" / tool / f"round{round_no}")
+                if row is not None:
+                    runs.setdefault(tool, []).append(row)
+    rows = {tool: _median_round(rounds) for tool, rounds in runs.items()}
 
     table = [
         [

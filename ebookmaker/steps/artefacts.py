@@ -39,6 +39,7 @@ from itertools import islice
 
 from ..explain import Report
 from ..model import Line, Page, Role, SourceDocument, has_role
+from .hyphenation import split_line_end_hyphen
 
 STEP = "artefacts"
 TOP_LINES = 3  # lines at a page's top where a page number may stand
@@ -368,8 +369,8 @@ def mark_running_lines(
 
 
 def _carries_broken_word(page: Page, line: Line) -> bool:
-    """Does ``line`` start in lower case under a line of ``page`` that ends in a hyphen
-    after a letter (the second half of a broken word)?
+    """Does ``line`` start in lower case under a line of ``page`` that ends in a word and a
+    hyphen (:func:`split_line_end_hyphen`): the second half of a broken word?
 
     >>> page = Page(3, lines=[Line("Samhällets kollektiv-", 3), Line("iseringen och.", 3)])
     >>> _carries_broken_word(page, page.lines[1]), _carries_broken_word(page, page.lines[0])
@@ -380,11 +381,8 @@ def _carries_broken_word(page: Page, line: Line) -> bool:
     lines = page.lines
     for index in range(len(lines) - 1, 0, -1):  # (running lines sit near an edge)
         if lines[index] is line:
-            return _BROKEN_END_RE.search(lines[index - 1].text) is not None
+            return split_line_end_hyphen(lines[index - 1].text) is not None
     return False
-
-
-_BROKEN_END_RE = re.compile(r"[^\W\d_]-\s*$")
 
 
 def _number_variants(text: str, page: Page) -> list[tuple]:

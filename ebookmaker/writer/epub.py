@@ -854,14 +854,9 @@ def _attr(value: str) -> str:
     >>> _attr('say "x"\n')
     'say &quot;x&quot;&#10;'
     """
-    # (Seven replace() calls cost a quarter of one str.translate() with a table.)
-    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return (
-        value.replace('"', "&quot;")
-        .replace("\n", "&#10;")
-        .replace("\r", "&#13;")
-        .replace("\t", "&#9;")
-    )
+    # Character data's escaping, then what an attribute adds. (replace() calls: a quarter of
+    # the cost of one str.translate() with a table.)
+    return _text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
 
 
 def _language(value: str) -> str:
